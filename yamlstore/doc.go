@@ -1,0 +1,38 @@
+// Package yamlstore reads and edits the remote.yaml file of Apptainer and
+// SingularityCE: the one place remoteyaml keeps logins.
+//
+// The file belongs to the user and to those programs, so this package treats
+// it the way a careful human editor would:
+//
+//   - It decodes strictly, into types that mirror the real schema, because
+//     Apptainer and SingularityCE do: one unknown or duplicate key breaks their
+//     remote, registry and keyserver commands. Such a file is reported with its
+//     path and line, and never edited.
+//   - An edit rewrites only the lines of the entries it touches. Comments, blank
+//     lines, key order, indentation and quoting elsewhere stay byte for byte.
+//     Every edit is checked by decoding the result and comparing it with the
+//     intended configuration; if the line edit cannot express the change (an
+//     exotic layout such as flow style), the edit is applied to the YAML node
+//     tree instead, which keeps comments and order but not spacing.
+//   - Writes hold a POSIX fcntl lock on a sibling lock file (fcntl locks work on
+//     NFS homes, flock locks may not), write a 0600 temporary file in the same
+//     directory, fsync it, rename it over the file and fsync the directory.
+//     Renaming is required, not a nicety: Apptainer keeps remote.yaml open
+//     during a login and then truncates and rewrites it in place, so an
+//     in-place writer's change would be silently lost, while a renamed file is
+//     a new inode that Apptainer's late write cannot reach.
+//
+// # Where the file is
+//
+// Locate follows the real programs, with one override of remoteyaml's own:
+//
+//  1. $REMOTEYAML_FILE, the path of the file itself;
+//  2. $APPTAINER_CONFIGDIR/remote.yaml;
+//  3. $SINGULARITY_CONFIGDIR/remote.yaml;
+//  4. ~/.apptainer/remote.yaml, if ~/.apptainer exists;
+//  5. ~/.singularity/remote.yaml, if ~/.singularity exists;
+//  6. otherwise ~/.apptainer/remote.yaml (the directory is created 0700 on
+//     the first write).
+//
+// ~ is $HOME, or the passwd home when $HOME is unset.
+package yamlstore

@@ -1,0 +1,254 @@
+package yamlstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"reflect"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Document is the text of one remote.yaml together with what it decodes to.
+// Its edit methods change the text in place and keep it valid.
+type Document struct {
+	src  []byte
+	cfg  Config
+	root *yaml.Node // root node of the first document; nil if the file holds none
+}
+
+// Parse decodes data strictly and remembers where every node sits, for edits.
+func Parse(data []byte) (*Document, error) {
+	cfg, err := DecodeStrict(data)
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrInvalid, oneLine(err))
+	}
+	d := &Document{src: data, cfg: cfg}
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		d.root = doc.Content[0]
+	}
+	return d, nil
+}
+
+// Bytes returns the document's current text. The caller must not modify it.
+func (d *Document) Bytes() []byte { return d.src }
+
+// Config returns a copy of what the document decodes to.
+func (d *Document) Config() Config { return cloneConfig(d.cfg) }
+
+// SameURI is the rule Apptainer and SingularityCE use to decide that two
+// logins are the same (internal/pkg/remote/util SameURI): equal scheme and
+// equal literal host, port as written, path ignored; no host never matches.
+func SameURI(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil {
+		return false
+	}
+	ub, err := url.Parse(b)
+	if err != nil {
+		return false
+	}
+	return ua.Host != "" && ua.Host == ub.Host && ua.Scheme == ub.Scheme
+}
+
+// PutCredential adds c, or replaces the login it stands for. Every entry
+// that SameURI matches, or that also reports true for, is the same login:
+// the first of them is rewritten in place (so its position and comments
+// stay) and the others are removed.
+func (d *Document) PutCredential(c Credential, also func(Credential) bool) error {
+	if err := checkValue("URI", c.URI); err != nil {
+		return err
+	}
+	if err := checkValue("Auth", c.Auth); err != nil {
+		return err
+	}
+	if c.URI == "" {
+		return errors.New("a login needs a URI")
+	}
+	var matches []int
+	for i, e := range d.cfg.Credentials {
+		if SameURI(c.URI, e.URI) || (also != nil && also(e)) {
+			matches = append(matches, i)
+		}
+	}
+	want := cloneConfig(d.cfg)
+	if len(matches) == 0 {
+		want.Credentials = append(want.Credentials, c)
+	} else {
+		want.Credentials[matches[0]] = c
+		want.Credentials = removeIndexes(want.Credentials, matches[1:])
+	}
+	return d.apply(want,
+		func() ([]byte, error) { return d.linePut(c, matches) },
+		func(root *yaml.Node) error { return treePut(root, c, matches) })
+}
+
+// RemoveCredentials removes every entry match reports true for and returns
+// how many it removed. Removing the last one removes the Credentials key too,
+// as the real programs omit it when empty.
+func (d *Document) RemoveCredentials(match func(Credential) bool) (int, error) {
+	var idx []int
+	for i, e := range d.cfg.Credentials {
+		if match(e) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return 0, nil
+	}
+	want := cloneConfig(d.cfg)
+	want.Credentials = removeIndexes(want.Credentials, idx)
+	return len(idx), d.apply(want,
+		func() ([]byte, error) { return d.lineRemove(idx) },
+		func(root *yaml.Node) error { return treeRemove(root, idx) })
+}
+
+// SetToken sets the access token of the named remote; an empty token
+// removes the Token key, as the real programs omit it when empty.
+func (d *Document) SetToken(remote, token string) error {
+	if err := checkValue("Token", token); err != nil {
+		return err
+	}
+	r, ok := d.cfg.Remotes[remote]
+	if !ok || r == nil {
+		return fmt.Errorf("%w %q", ErrNoRemote, remote)
+	}
+	if r.Token == token {
+		return nil
+	}
+	want := cloneConfig(d.cfg)
+	want.Remotes[remote].Token = token
+	return d.apply(want,
+		func() ([]byte, error) { return d.lineSetToken(remote, token) },
+		func(root *yaml.Node) error { return treeSetToken(root, remote, token) })
+}
+
+// apply tries the line edit, then the tree edit, and keeps the first result
+// that decodes strictly to want. Checking the result, rather than trusting
+// either edit, is what guarantees a file the real programs can read.
+func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(root *yaml.Node) error) error {
+	if out, err := lines(); err == nil {
+		if nd, ok := accept(out, want); ok {
+			*d = *nd
+			return nil
+		}
+	}
+	// The tree edit mutates nodes, so it works on a fresh parse of the text.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(d.src, &doc); err != nil {
+		return fmt.Errorf("%w: %s", ErrInvalid, oneLine(err))
+	}
+	if doc.Kind != yaml.DocumentNode {
+		doc = yaml.Node{Kind: yaml.DocumentNode}
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		doc.Content = []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}
+	}
+	if err := tree(doc.Content[0]); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(4) // Apptainer's layout
+	if err := enc.Encode(&doc); err != nil {
+		return fmt.Errorf("encoding remote.yaml: %w", err)
+	}
+	if nd, ok := accept(buf.Bytes(), want); ok {
+		*d = *nd
+		return nil
+	}
+	return errors.New("the edit could not be expressed in this file's layout; nothing was written")
+}
+
+// accept makes out a file the real programs can read and returns it parsed,
+// if it decodes to exactly want.
+func accept(out []byte, want Config) (*Document, bool) {
+	out = loadable(out)
+	nd, err := Parse(out)
+	if err != nil {
+		return nil, false
+	}
+	return nd, reflect.DeepEqual(normalize(nd.cfg), normalize(want))
+}
+
+// loadable fixes the one valid-YAML shape the real programs refuse: a file
+// with content but no document (only comments or blank lines), on which
+// their Decoder fails with EOF. Blank text becomes empty; comments keep
+// company with an empty mapping, which both programs accept.
+func loadable(out []byte) []byte {
+	if len(bytes.TrimSpace(out)) == 0 {
+		return []byte{}
+	}
+	var n yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(out)).Decode(&n); errors.Is(err, io.EOF) {
+		if out[len(out)-1] != '\n' {
+			out = append(out, '\n')
+		}
+		return append(out, "{}\n"...)
+	}
+	return out
+}
+
+func checkValue(key, v string) error {
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%s holds a control character; refusing to store it", key)
+		}
+	}
+	return nil
+}
+
+func removeIndexes(s []Credential, idx []int) []Credential {
+	drop := make(map[int]bool, len(idx))
+	for _, i := range idx {
+		drop[i] = true
+	}
+	out := s[:0:0]
+	for i, e := range s {
+		if !drop[i] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func cloneConfig(c Config) Config {
+	out := Config{Active: c.Active}
+	if c.Remotes != nil {
+		out.Remotes = make(map[string]*Remote, len(c.Remotes))
+		for k, r := range c.Remotes {
+			if r == nil {
+				out.Remotes[k] = nil
+				continue
+			}
+			cp := *r
+			cp.Keyservers = append([]Keyserver(nil), r.Keyservers...)
+			out.Remotes[k] = &cp
+		}
+	}
+	out.Credentials = append([]Credential(nil), c.Credentials...)
+	return out
+}
+
+// normalize erases differences that decoding cannot see (nil versus empty).
+func normalize(c Config) Config {
+	c = cloneConfig(c)
+	if len(c.Remotes) == 0 {
+		c.Remotes = nil
+	}
+	if len(c.Credentials) == 0 {
+		c.Credentials = nil
+	}
+	for _, r := range c.Remotes {
+		if r != nil && len(r.Keyservers) == 0 {
+			r.Keyservers = nil
+		}
+	}
+	return c
+}

@@ -1,0 +1,185 @@
+package yamlstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// DefaultLockTimeout is how long an update waits for another writer.
+const DefaultLockTimeout = 5 * time.Second
+
+// ErrLocked is returned when the lock cannot be taken in time.
+var ErrLocked = errors.New("remote.yaml is locked")
+
+// File is one remote.yaml on disk.
+type File struct {
+	// Path is the file as the user knows it; if it is a symlink, the link
+	// stays and its target is what gets replaced.
+	Path string
+	// LockTimeout bounds the wait for the lock; zero means DefaultLockTimeout.
+	LockTimeout time.Duration
+}
+
+// Read returns the file's current document. It takes no lock: writers
+// replace the file by rename, so a reader sees the old or the new file whole.
+// A missing file reads as an empty document.
+func (f *File) Read() (*Document, error) {
+	data, err := readLimited(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	d, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", f.Path, err)
+	}
+	return d, nil
+}
+
+// ReadBytes returns the file's bytes (nil if it does not exist), bounded by
+// MaxSize.
+func (f *File) ReadBytes() ([]byte, error) { return readLimited(f.Path) }
+
+func readLimited(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("reading %s: %w: larger than %d MiB", path, ErrInvalid, MaxSize>>20)
+	}
+	return data, nil
+}
+
+// Update runs edit on the current document under the file's lock and
+// writes the result if it changed. If edit fails, or the file cannot be
+// read, nothing is written.
+func (f *File) Update(edit func(*Document) error) error {
+	target, err := resolveLinks(f.Path)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	base := filepath.Base(target)
+	timeout := f.LockTimeout
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	unlock, err := lock(filepath.Join(dir, "."+base+".lock"), timeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	removeStaleTemps(dir, base)
+
+	data, err := readLimited(target)
+	if err != nil {
+		return err
+	}
+	d, err := Parse(data)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", f.Path, err)
+	}
+	if err := edit(d); err != nil {
+		return err
+	}
+	if bytes.Equal(d.Bytes(), data) {
+		return nil
+	}
+	return writeAtomic(target, d.Bytes())
+}
+
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// removeStaleTemps deletes temporary files left by a writer that was killed
+// before its rename. It runs under the lock, so none of them is in use.
+func removeStaleTemps(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tempPrefix(base)) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// writeAtomic replaces target with data: a 0600 temporary file in the same
+// directory, fsync, rename, fsync of the directory.
+func writeAtomic(target string, data []byte) (err error) {
+	dir := filepath.Dir(target)
+	tmp, err := os.CreateTemp(dir, tempPrefix(filepath.Base(target))+"*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if err = os.Rename(tmp.Name(), target); err != nil {
+		return fmt.Errorf("writing %s: %w", target, err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync() // best effort: some file systems refuse fsync on directories
+		d.Close()
+	}
+	return nil
+}
+
+// resolveLinks follows symlinks to the file that is really written, so that
+// the link itself stays (Apptainer users keep remote.yaml on shared storage
+// behind one).
+func resolveLinks(path string) (string, error) {
+	for i := 0; i < 40; i++ {
+		fi, err := os.Lstat(path)
+		if errors.Is(err, os.ErrNotExist) {
+			return path, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("reading %s: %w", path, err)
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return "", fmt.Errorf("reading %s: %w", path, err)
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return "", fmt.Errorf("reading %s: too many levels of symbolic links", path)
+}
