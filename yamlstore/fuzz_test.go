@@ -1,0 +1,178 @@
+package yamlstore
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+var exotic = []string{
+	"",
+	"\n",
+	"# only a comment\n",
+	"---\n",
+	"{}\n",
+	"Credentials: []\n",
+	"Credentials:\n",
+	"Active: x\r\nCredentials:\r\n  - URI: docker://a\r\n    Insecure: false\r\n",
+	"Credentials: [{URI: docker://a, Insecure: false}]\n",
+	"Remotes: {r: {URI: a, System: true, Exclusive: false}}\n",
+	"Credentials:\n- URI: docker://a\n  Insecure: false\n- {URI: docker://b, Insecure: false}\n",
+	"Credentials:\n  - Insecure: false\n    URI: docker://a\n",
+	"Credentials:\n  - URI: &u docker://a\n    Auth: *u\n    Insecure: false\n",
+	"Active: x\nCredentials:\n    - URI: docker://a\n      Insecure: false\n---\nOther: doc\n",
+	"Credentials:\n  - URI: >-\n      docker://a\n    Insecure: false\n",
+	"Credentials:\n  - URI: docker://a\n    Auth: |\n      Basic x\n    Insecure: false\n",
+	"Remotes:\n  r:\n    Token: t\n",
+	"Active: x # c\nRemotes:\n  r:\n    # c\n    URI: u\n    System: false\n    Exclusive: false\n",
+}
+
+func seed(f *testing.F) {
+	for _, data := range fixtures(f) {
+		f.Add(data)
+	}
+	for _, s := range exotic {
+		f.Add([]byte(s))
+	}
+}
+
+// plainDecode is what an older or less careful reader does: yaml.v3
+// Unmarshal without KnownFields.
+func plainDecode(data []byte) (Config, error) {
+	var c Config
+	err := yaml.Unmarshal(data, &c)
+	return c, err
+}
+
+// checkWritten states the property every written file must have.
+func checkWritten(t *testing.T, out []byte, want Config) {
+	t.Helper()
+	strict, err := DecodeStrict(out)
+	if err != nil {
+		t.Fatalf("written file does not decode strictly: %v\n%q", err, out)
+	}
+	plain, err := plainDecode(out)
+	if err != nil {
+		t.Fatalf("written file does not decode with plain yaml.v3: %v\n%q", err, out)
+	}
+	if !reflect.DeepEqual(normalize(strict), normalize(plain)) {
+		t.Fatalf("strict and plain decodes differ:\n%+v\n%+v", strict, plain)
+	}
+	if !reflect.DeepEqual(normalize(strict), normalize(want)) {
+		t.Fatalf("written file decodes to\n%+v\nwant\n%+v", strict, want)
+	}
+	if !bytes.Equal(loadable(out), out) {
+		t.Fatalf("written file holds no document, which the real programs refuse: %q", out)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse(data)
+		if err != nil {
+			return
+		}
+		plain, err := plainDecode(data)
+		if err != nil && len(bytes.TrimSpace(data)) > 0 {
+			// Strict accepts only what plain accepts, but for no-document files.
+			if derr := yaml.NewDecoder(bytes.NewReader(data)).Decode(&yaml.Node{}); derr == nil {
+				t.Fatalf("strict accepted what plain refused: %v", err)
+			}
+			return
+		}
+		if err == nil && !reflect.DeepEqual(normalize(plain), normalize(d.Config())) {
+			t.Fatalf("strict and plain decodes differ")
+		}
+	})
+}
+
+func FuzzPutCredential(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse(data)
+		if err != nil {
+			return
+		}
+		for _, c := range []Credential{
+			{URI: "docker://new.example.com:5000", Auth: "Basic eDp5"},
+			{URI: "docker://a", Auth: "Bearer t"},
+			{URI: "docker://a", Insecure: true},
+		} {
+			want := d.Config()
+			if err := d.PutCredential(c, nil); err != nil {
+				t.Fatalf("put %v: %v on\n%q", c, err, data)
+			}
+			found := false
+			for i, e := range want.Credentials {
+				if SameURI(e.URI, c.URI) {
+					if !found {
+						want.Credentials[i] = c
+					} else {
+						want.Credentials[i].URI = "\x00drop"
+					}
+					found = true
+				}
+			}
+			if !found {
+				want.Credentials = append(want.Credentials, c)
+			}
+			want.Credentials = removeIndexes(want.Credentials, indexesOf(want.Credentials, "\x00drop"))
+			checkWritten(t, d.Bytes(), want)
+		}
+	})
+}
+
+func indexesOf(cs []Credential, uri string) []int {
+	var idx []int
+	for i, c := range cs {
+		if c.URI == uri {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+func FuzzRemoveCredentials(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse(data)
+		if err != nil {
+			return
+		}
+		cfg := d.Config()
+		for len(cfg.Credentials) > 0 {
+			uri := cfg.Credentials[len(cfg.Credentials)/2].URI
+			if _, err := d.RemoveCredentials(func(c Credential) bool { return c.URI == uri }); err != nil {
+				t.Fatalf("remove %q: %v on\n%q", uri, err, data)
+			}
+			cfg.Credentials = removeIndexes(cfg.Credentials, indexesOf(cfg.Credentials, uri))
+			checkWritten(t, d.Bytes(), cfg)
+		}
+	})
+}
+
+func FuzzSetToken(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse(data)
+		if err != nil {
+			return
+		}
+		cfg := d.Config()
+		for name, r := range cfg.Remotes {
+			if r == nil {
+				continue
+			}
+			for _, tok := range []string{"tok-" + name, ""} {
+				if err := d.SetToken(name, tok); err != nil {
+					t.Fatalf("token %q on %q: %v on\n%q", tok, name, err, data)
+				}
+				cfg.Remotes[name].Token = tok
+				checkWritten(t, d.Bytes(), cfg)
+			}
+		}
+	})
+}
