@@ -21,7 +21,10 @@ type Document struct {
 
 // Parse decodes data strictly and remembers where every node sits, for edits.
 func Parse(data []byte) (*Document, error) {
-	cfg, err := DecodeStrict(data)
+	if cfg, root, ok := fastParse(data); ok {
+		return &Document{src: data, cfg: cfg, root: root}, nil
+	}
+	cfg, err := decodeFull(data)
 	if err != nil {
 		return nil, err
 	}

@@ -176,3 +176,61 @@ func FuzzSetToken(f *testing.F) {
 		}
 	})
 }
+
+// sameTree compares what the line edits read from a node: kind, tag,
+// value, position and children.
+func sameTree(a, b *yaml.Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind || a.Tag != b.Tag || a.Value != b.Value || a.Line != b.Line || a.Column != b.Column ||
+		a.Style != b.Style || len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameTree(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzFastParse is the differential test of the fast path: whatever it
+// accepts, yaml.v3 accepts too, with the same Config and node tree.
+func FuzzFastParse(f *testing.F) {
+	seed(f)
+	f.Add(apptainerFile(3))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, root, ok := fastParse(data)
+		if !ok {
+			return
+		}
+		full, err := decodeFull(data)
+		if err != nil {
+			t.Fatalf("fast path accepted what yaml.v3 refuses (%v):\n%q", err, data)
+		}
+		if !reflect.DeepEqual(normalize(cfg), normalize(full)) {
+			t.Fatalf("configs differ:\nfast %+v\nfull %+v\n%q", cfg, full, data)
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) != 1 {
+			t.Fatalf("yaml.v3 node parse: %v", err)
+		}
+		if !sameTree(root, doc.Content[0]) {
+			t.Fatalf("node trees differ on\n%q", data)
+		}
+	})
+}
+
+func TestFastParse_TakesTheRealFiles(t *testing.T) {
+	for name, data := range fixtures(t) {
+		_, _, ok := fastParse(data)
+		want := len(data) > 0 && name != "hand-edited.yaml"
+		if ok != want {
+			t.Errorf("%s: fast path ok=%v, want %v", name, ok, want)
+		}
+	}
+	if _, _, ok := fastParse(apptainerFile(100)); !ok {
+		t.Error("fast path refused remoteyaml's own layout")
+	}
+}

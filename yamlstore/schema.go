@@ -63,6 +63,13 @@ var (
 // (empty, or only comments) decodes to the zero Config: it holds no logins,
 // and every edit turns it into a file the real programs accept.
 func DecodeStrict(data []byte) (Config, error) {
+	if c, _, ok := fastParse(data); ok {
+		return c, nil
+	}
+	return decodeFull(data)
+}
+
+func decodeFull(data []byte) (Config, error) {
 	var c Config
 	if len(data) > MaxSize {
 		return c, fmt.Errorf("%w: larger than %d MiB", ErrInvalid, MaxSize>>20)
