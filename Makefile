@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 # Static binaries: one file that runs on any cluster node, and a faster start.
 export CGO_ENABLED := 0
 LDFLAGS := -s -w -X main.version=$(VERSION)
-CMDS    := docker-credential-remoteyaml remote-login
+CMDS    := docker-credential-remoteyaml
 
 .PHONY: all build install test unit integration lint bench fuzz clean
 all: build

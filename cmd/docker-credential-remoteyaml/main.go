@@ -1,0 +1,39 @@
+// Command docker-credential-remoteyaml is a docker credential helper that
+// keeps registry logins in Apptainer's remote.yaml. See package protocol.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"github.com/docker/docker-credential-helpers/credentials"
+	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/protocol"
+)
+
+// version is set by the Makefile (-X main.version); otherwise the module
+// version from the build info is used (set by `go install …@version`).
+var version = ""
+
+func main() {
+	credentials.Name = "docker-credential-remoteyaml"
+	credentials.Package = "github.com/remoteyaml/remoteyaml"
+	credentials.Version = buildVersion()
+	store, err := credstore.Open(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stdout, err)
+		os.Exit(1)
+	}
+	os.Exit(protocol.Serve(protocol.Helper{Store: store}, os.Args, os.Stdin, os.Stdout))
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

@@ -1,0 +1,82 @@
+package credstore
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+)
+
+type dockerAuth struct{ user, secret string }
+
+// readDockerAuths reads the "auths" of a docker config file, the format of
+// docker/cli's configfile: "auth" is base64(user:secret), "identitytoken" a
+// token. A missing file has no auths.
+func readDockerAuths(path string) (map[string]dockerAuth, error) {
+	out := map[string]dockerAuth{}
+	if path == "" {
+		return out, nil
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer f.Close()
+	var cfg struct {
+		Auths map[string]struct {
+			Auth          string `json:"auth"`
+			Username      string `json:"username"`
+			Password      string `json:"password"`
+			IdentityToken string `json:"identitytoken"`
+		} `json:"auths"`
+	}
+	if err := json.NewDecoder(io.LimitReader(f, 16<<20)).Decode(&cfg); err != nil {
+		// Never quote the decoder's error: it may hold part of a secret.
+		return nil, fmt.Errorf("reading %s: not a valid docker config (JSON); fix or remove it", path)
+	}
+	for key, a := range cfg.Auths {
+		d := dockerAuth{user: a.Username, secret: a.Password}
+		if a.Auth != "" {
+			raw, err := base64.StdEncoding.DecodeString(a.Auth)
+			if err != nil {
+				continue
+			}
+			d.user, d.secret, _ = strings.Cut(string(raw), ":")
+		}
+		if a.IdentityToken != "" {
+			d.user, d.secret = "<token>", a.IdentityToken
+		}
+		if d.secret != "" {
+			out[key] = d
+		}
+	}
+	return out, nil
+}
+
+// lookupDockerAuth finds the secret Apptainer stored for an entry URI: it
+// keyed it by host+path, and Docker Hub by https://index.docker.io/v1/.
+func lookupDockerAuth(auths map[string]dockerAuth, entryURI string) (dockerAuth, bool) {
+	u, err := url.Parse(entryURI)
+	if err != nil || u.Host == "" {
+		return dockerAuth{}, false
+	}
+	host := strings.ToLower(u.Host)
+	keys := []string{host + strings.TrimSuffix(u.Path, "/"), host, "https://" + host, "http://" + host}
+	switch host {
+	case "docker.io", "index.docker.io", "registry-1.docker.io":
+		keys = []string{"https://index.docker.io/v1/", "docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1"}
+	}
+	for _, k := range keys {
+		if a, ok := auths[k]; ok {
+			return a, true
+		}
+	}
+	return dockerAuth{}, false
+}
