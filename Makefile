@@ -10,7 +10,7 @@ export CGO_ENABLED := 0
 LDFLAGS := -s -w -X main.version=$(VERSION)
 CMDS    := docker-credential-remoteyaml
 
-.PHONY: all build install test unit integration lint bench fuzz clean
+.PHONY: all build install deps demo test unit integration lint bench fuzz clean
 all: build
 
 build: $(addprefix $(BIN)/,$(CMDS))
@@ -28,6 +28,15 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# Debian packages and pinned Go tools the integration tests and the demo use.
+deps:
+	bash integration/install-deps.sh
+
+# One login, every container tool: a throwaway registry, clients pointed at
+# the helper, remote.yaml's Authenticated Logins.
+demo: deps install
+	PATH="$(BINDIR):$$PATH" bash integration/demo.sh
+
 unit:
 	$(GO) test -count=1 ./yamlstore/... ./protocol/... ./credstore/... ./cmd/...
 
@@ -36,8 +45,17 @@ integration: build
 
 test: lint unit integration
 
+# Go benchmarks of yamlstore, then the whole-process benchmark (hyperfine).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./yamlstore/...
+	bash bench/run.sh
+
+# Each fuzz target for FUZZTIME (default 5m).
+FUZZTIME ?= 5m
+fuzz:
+	for f in FuzzParse FuzzPutCredential FuzzRemoveCredentials FuzzSetToken FuzzFastParse; do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./yamlstore/ || exit 1; done
+	$(GO) test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./protocol/
 
 clean:
 	rm -rf $(BIN)
