@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs what the integration tests (go test ./integration/) and demo.sh need
+# on a Debian 12 machine. Idempotent and non-interactive: safe to run again;
+# it only installs what is missing or at another version.
+#
+#   Debian packages: docker-registry (CNCF distribution), skopeo, podman (with
+#   crun, conmon and the CNI plugins, run rootful with vfs storage by the
+#   tests), apache2-utils (htpasswd, bcrypt), openssl.
+#   go install, pinned: crane, oras, regctl into $(go env GOBIN) or
+#   $(go env GOPATH)/bin, where the tests also look.
+#   Not installed: the docker CLI (only its client is needed; the tests use
+#   the one on PATH and skip with the reason if there is none) and a token
+#   server (cesanta/docker_auth is not served by the Go module proxy; the
+#   tests run their own small one, integration/tokenserver_test.go).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+CRANE_VERSION=v0.22.1   # github.com/google/go-containerregistry
+ORAS_VERSION=v1.3.6     # oras.land/oras
+REGCTL_VERSION=v0.11.7  # github.com/regclient/regclient
+
+APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates)
+
+log() { printf '==> %s\n' "$*"; }
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null; then SUDO=(sudo -n); else
+		echo "install-deps.sh: run as root or with password-less sudo" >&2
+		exit 1
+	fi
+fi
+
+# --- Debian packages --------------------------------------------------------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	log "apt-get install ${missing[*]}"
+	"${SUDO[@]}" apt-get update -qq
+	"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+else
+	log "Debian packages already installed: ${APT_PACKAGES[*]}"
+fi
+
+# --- Go tools, pinned ------------------------------------------------------
+command -v go >/dev/null || { echo "install-deps.sh: go is not on PATH" >&2; exit 1; }
+GOBIN_DIR=$(go env GOBIN)
+[ -n "$GOBIN_DIR" ] || GOBIN_DIR="$(go env GOPATH | cut -d: -f1)/bin"
+
+# go_tool NAME PACKAGE MODULE VERSION: go install unless the binary there was
+# already built from MODULE at VERSION.
+go_tool() {
+	local name=$1 pkg=$2 module=$3 version=$4 bin="$GOBIN_DIR/$1"
+	if [ -x "$bin" ] && go version -m "$bin" 2>/dev/null | grep -qP "^\tmod\t\Q$module\E\t\Q$version\E\t"; then
+		log "$name $version already in $GOBIN_DIR"
+		return
+	fi
+	log "go install $pkg@$version"
+	CGO_ENABLED=0 GOBIN="$GOBIN_DIR" go install "$pkg@$version" </dev/null
+}
+go_tool crane github.com/google/go-containerregistry/cmd/crane github.com/google/go-containerregistry "$CRANE_VERSION"
+go_tool oras oras.land/oras/cmd/oras oras.land/oras "$ORAS_VERSION"
+go_tool regctl github.com/regclient/regclient/cmd/regctl github.com/regclient/regclient "$REGCTL_VERSION"
+
+# --- Versions ---------------------------------------------------------------
+export PATH="$PATH:$GOBIN_DIR"
+ver() { # NAME COMMAND...: print the first line of a tool's version, or why not
+	local name=$1; shift
+	if command -v "$1" >/dev/null; then
+		printf '  %-16s %s\n' "$name" "$("$@" 2>&1 | head -n1)"
+	else
+		printf '  %-16s %s\n' "$name" "NOT INSTALLED"
+	fi
+}
+log "versions"
+ver docker-registry docker-registry --version
+ver skopeo skopeo --version
+ver podman podman --version
+ver crun crun --version
+ver htpasswd sh -c 'dpkg-query -W -f="apache2-utils \${Version}" apache2-utils'
+ver openssl openssl version
+ver crane crane version
+ver oras sh -c 'oras version | head -n1'
+ver regctl regctl version --format '{{.VCSTag}}'
+ver docker docker --version
+ver go go version
