@@ -46,6 +46,28 @@ func plainDecode(data []byte) (Config, error) {
 	return c, err
 }
 
+// exoticYAML reports whether data uses YAML features no remote.yaml writer
+// produces (anchors, aliases, tags, directives, complex keys). Only on such
+// files may an edit refuse, and then it must leave the text untouched.
+func exoticYAML(data []byte) bool {
+	return bytes.ContainsAny(data, "&*!%") || bytes.Contains(data, []byte("? "))
+}
+
+// refusal checks an edit error: allowed only on exotic files, one line,
+// and the document unchanged.
+func refusal(t *testing.T, d *Document, before []byte, err error) {
+	t.Helper()
+	if !exoticYAML(before) {
+		t.Fatalf("edit refused a plain file: %v on\n%q", err, before)
+	}
+	if bytes.ContainsRune([]byte(err.Error()), '\n') {
+		t.Fatalf("error is not one line: %q", err)
+	}
+	if !bytes.Equal(d.Bytes(), before) {
+		t.Fatalf("a refused edit changed the document")
+	}
+}
+
 // checkWritten states the property every written file must have.
 func checkWritten(t *testing.T, out []byte, want Config) {
 	t.Helper()
@@ -102,8 +124,10 @@ func FuzzPutCredential(f *testing.F) {
 			{URI: "docker://a", Insecure: true},
 		} {
 			want := d.Config()
+			before := d.Bytes()
 			if err := d.PutCredential(c, nil); err != nil {
-				t.Fatalf("put %v: %v on\n%q", c, err, data)
+				refusal(t, d, before, err)
+				return
 			}
 			found := false
 			for i, e := range want.Credentials {
@@ -145,8 +169,10 @@ func FuzzRemoveCredentials(f *testing.F) {
 		cfg := d.Config()
 		for len(cfg.Credentials) > 0 {
 			uri := cfg.Credentials[len(cfg.Credentials)/2].URI
+			before := d.Bytes()
 			if _, err := d.RemoveCredentials(func(c Credential) bool { return c.URI == uri }); err != nil {
-				t.Fatalf("remove %q: %v on\n%q", uri, err, data)
+				refusal(t, d, before, err)
+				return
 			}
 			cfg.Credentials = removeIndexes(cfg.Credentials, indexesOf(cfg.Credentials, uri))
 			checkWritten(t, d.Bytes(), cfg)
@@ -167,8 +193,10 @@ func FuzzSetToken(f *testing.F) {
 				continue
 			}
 			for _, tok := range []string{"tok-" + name, ""} {
+				before := d.Bytes()
 				if err := d.SetToken(name, tok); err != nil {
-					t.Fatalf("token %q on %q: %v on\n%q", tok, name, err, data)
+					refusal(t, d, before, err)
+					return
 				}
 				cfg.Remotes[name].Token = tok
 				checkWritten(t, d.Bytes(), cfg)
