@@ -10,7 +10,7 @@ export CGO_ENABLED := 0
 LDFLAGS := -s -w -X main.version=$(VERSION)
 CMDS    := docker-credential-remoteyaml
 
-.PHONY: all build install deps demo test unit integration lint bench fuzz clean
+.PHONY: all build install deps demo test unit keyring integration lint bench fuzz clean
 all: build
 
 build: $(addprefix $(BIN)/,$(CMDS))
@@ -40,10 +40,16 @@ demo: deps install
 unit:
 	$(GO) test -count=1 ./yamlstore/... ./protocol/... ./credstore/... ./cmd/...
 
+# The helper's conformance suite and the credstore keyring tests again, in
+# keyring mode, against a real Secret Service (gnome-keyring in a private
+# D-Bus session).
+keyring:
+	bash integration/with-keyring.sh env REMOTEYAML_TEST_SECRETS=keyring $(GO) test -count=1 ./cmd/docker-credential-remoteyaml/ ./credstore/
+
 integration: build
 	REMOTEYAML_TEST_HELPER=$(CURDIR)/$(BIN)/docker-credential-remoteyaml $(GO) test -count=1 -v ./integration/...
 
-test: lint unit integration
+test: lint unit keyring integration
 
 # Go benchmarks of yamlstore, then the whole-process benchmark (hyperfine).
 bench:

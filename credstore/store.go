@@ -32,6 +32,8 @@ type Store struct {
 	// DockerConfig is the docker config file Apptainer keeps secrets of
 	// entries without Auth in; empty for none.
 	DockerConfig string
+	// Secrets says where Put keeps registry secrets; the zero value is InFile.
+	Secrets Secrets
 }
 
 // Open finds remote.yaml and Apptainer's docker config from the environment.
@@ -40,7 +42,30 @@ func Open(getenv func(string) string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{File: &yamlstore.File{Path: path}, DockerConfig: apptainerDockerConfig(filepath.Dir(path), getenv)}, nil
+	settings, err := LoadSettings(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{
+		File:         &yamlstore.File{Path: path},
+		DockerConfig: apptainerDockerConfig(filepath.Dir(path), getenv),
+		Secrets:      settings.Secrets,
+	}, nil
+}
+
+// IsRegistryLogin tells the logins whose secrets this store manages (and
+// may move to the keyring) from keyserver logins, whose Auth Apptainer
+// reads from remote.yaml and which therefore always stay there.
+func IsRegistryLogin(uri string) bool {
+	scheme, _, ok := strings.Cut(uri, "://")
+	if !ok {
+		return false
+	}
+	switch scheme {
+	case "docker", "oras", "docker-access-token", "docker-refresh-token":
+		return true
+	}
+	return false
 }
 
 // apptainerDockerConfig is the file Apptainer's registry login writes
@@ -67,91 +92,168 @@ func (s *Store) Get(rank func(uri string) int) (Login, error) {
 		return Login{}, err
 	}
 	best, bestRank := Login{}, 0
-	var dockerAuths map[string]dockerAuth
+	var lookupErr error
+	sl := secretLookup{store: s}
 	for _, e := range d.Config().Credentials {
 		r := rank(e.URI)
 		if r <= bestRank {
 			continue
 		}
 		l := Login{URI: e.URI, Insecure: e.Insecure}
-		if e.Auth != "" {
-			if l.Username, l.Secret, err = decodeAuth(e.Auth); err != nil {
-				return Login{}, fmt.Errorf("login %s in %s: %w", e.URI, s.File.Path, err)
-			}
-		} else {
-			if dockerAuths == nil {
-				if dockerAuths, err = readDockerAuths(s.DockerConfig); err != nil {
-					return Login{}, err
-				}
-			}
-			a, ok := lookupDockerAuth(dockerAuths, e.URI)
-			if !ok {
-				continue
-			}
-			l.Username, l.Secret = a.user, a.secret
+		l.Username, l.Secret, err = sl.secret(e)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			lookupErr = err
+			continue
 		}
 		best, bestRank = l, r
 	}
 	if bestRank == 0 {
+		if lookupErr != nil {
+			return Login{}, lookupErr
+		}
 		return Login{}, ErrNotFound
 	}
 	return best, nil
 }
 
+// secretLookup finds the secret of an entry: its Auth, else (keyring mode)
+// the keyring item, else Apptainer's docker config. It reads the docker
+// config at most once.
+type secretLookup struct {
+	store *Store
+	auths map[string]dockerAuth
+}
+
+func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret string, err error) {
+	s := sl.store
+	if e.Auth != "" {
+		user, secret, err = decodeAuth(e.Auth)
+		if err != nil {
+			return "", "", fmt.Errorf("login %s in %s: %w", e.URI, s.File.Path, err)
+		}
+		return user, secret, nil
+	}
+	var keyErr error
+	if s.Secrets == InKeyring && IsRegistryLogin(e.URI) {
+		auth, err := keyringGet(e.URI)
+		if err == nil {
+			if user, secret, err = decodeAuth(auth); err != nil {
+				return "", "", fmt.Errorf("login %s in the OS keyring: %w", e.URI, err)
+			}
+			return user, secret, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			keyErr = err // Apptainer's docker config may still hold it
+		}
+	}
+	if sl.auths == nil {
+		if sl.auths, err = readDockerAuths(s.DockerConfig); err != nil {
+			return "", "", err
+		}
+	}
+	if a, ok := lookupDockerAuth(sl.auths, e.URI); ok {
+		return a.user, a.secret, nil
+	}
+	if keyErr != nil {
+		return "", "", keyErr
+	}
+	return "", "", ErrNotFound
+}
+
 // Put stores l, replacing every entry same reports true for (and every
 // entry Apptainer's SameURI rule treats as the same login). A replaced
-// entry keeps its Insecure flag: the user set it, not the client.
+// entry keeps its Insecure flag: the user set it, not the client. In
+// keyring mode the secret goes to the keyring first and the entry keeps
+// only URI and Insecure; if the keyring fails, nothing is written: the
+// secret never falls back to plain text on its own.
 func (s *Store) Put(l Login, same func(uri string) bool) error {
 	auth, err := encodeAuth(l.Username, l.Secret)
 	if err != nil {
 		return err
 	}
-	return s.File.Update(func(d *yamlstore.Document) error {
+	keyring := s.Secrets == InKeyring && IsRegistryLogin(l.URI)
+	if keyring {
+		// A file the edit would refuse must not leave a keyring item behind.
+		if _, err := s.File.Read(); err != nil {
+			return err
+		}
+		if err := keyringSet(l.URI, auth); err != nil {
+			return err
+		}
+	}
+	var replaced []string
+	err = s.File.Update(func(d *yamlstore.Document) error {
 		c := yamlstore.Credential{URI: l.URI, Auth: auth, Insecure: l.Insecure}
+		if keyring {
+			c.Auth = ""
+		}
+		replaced = replaced[:0]
 		for _, e := range d.Config().Credentials {
 			if same(e.URI) || yamlstore.SameURI(e.URI, l.URI) {
 				c.Insecure = c.Insecure || e.Insecure
-				break
+				if e.URI != l.URI {
+					replaced = append(replaced, e.URI)
+				}
 			}
 		}
 		return d.PutCredential(c, func(e yamlstore.Credential) bool { return same(e.URI) })
 	})
-}
-
-// Delete removes every entry match reports true for; ErrNotFound if none.
-func (s *Store) Delete(match func(uri string) bool) error {
-	var n int
-	err := s.File.Update(func(d *yamlstore.Document) (err error) {
-		n, err = d.RemoveCredentials(func(e yamlstore.Credential) bool { return match(e.URI) })
-		return err
-	})
-	if err == nil && n == 0 {
-		return ErrNotFound
+	if err == nil && s.Secrets == InKeyring {
+		for _, uri := range replaced {
+			keyringDelete(uri) // the entry is gone; an orphaned item is only clutter
+		}
 	}
 	return err
 }
 
-// List returns the logins without their secrets.
+// Delete removes every entry match reports true for; ErrNotFound if none.
+// In keyring mode their keyring items go too.
+func (s *Store) Delete(match func(uri string) bool) error {
+	var removed []string
+	err := s.File.Update(func(d *yamlstore.Document) error {
+		removed = removed[:0]
+		for _, e := range d.Config().Credentials {
+			if match(e.URI) {
+				removed = append(removed, e.URI)
+			}
+		}
+		_, err := d.RemoveCredentials(func(e yamlstore.Credential) bool { return match(e.URI) })
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(removed) == 0 {
+		return ErrNotFound
+	}
+	if s.Secrets == InKeyring {
+		for _, uri := range removed {
+			if IsRegistryLogin(uri) {
+				if err := keyringDelete(uri); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// List returns the logins without their secrets. An entry whose user name
+// cannot be read (its secret is nowhere, or the keyring is locked) is
+// listed with an empty user name.
 func (s *Store) List() ([]Login, error) {
 	d, err := s.File.Read()
 	if err != nil {
 		return nil, err
 	}
 	var out []Login
-	var dockerAuths map[string]dockerAuth
+	sl := secretLookup{store: s}
 	for _, e := range d.Config().Credentials {
 		l := Login{URI: e.URI, Insecure: e.Insecure}
-		if e.Auth != "" {
-			l.Username, _, _ = decodeAuth(e.Auth)
-		} else {
-			if dockerAuths == nil {
-				if dockerAuths, err = readDockerAuths(s.DockerConfig); err != nil {
-					return nil, err
-				}
-			}
-			a, _ := lookupDockerAuth(dockerAuths, e.URI)
-			l.Username = a.user
-		}
+		l.Username, _, _ = sl.secret(e)
 		out = append(out, l)
 	}
 	return out, nil

@@ -5,7 +5,9 @@
 #
 #   Debian packages: docker-registry (CNCF distribution), skopeo, podman (with
 #   crun, conmon and the CNI plugins, run rootful with vfs storage by the
-#   tests), apache2-utils (htpasswd, bcrypt), openssl.
+#   tests), apache2-utils (htpasswd, bcrypt), openssl; gnome-keyring, dbus,
+#   libsecret-tools and libglib2.0-bin (gdbus) for the keyring backend's tests
+#   (integration/with-keyring.sh).
 #   go install, pinned: crane, oras, regctl into $(go env GOBIN) or
 #   $(go env GOPATH)/bin, where the tests also look.
 #   Not installed: the docker CLI (only its client is needed; the tests use
@@ -19,7 +21,7 @@ CRANE_VERSION=v0.22.1   # github.com/google/go-containerregistry
 ORAS_VERSION=v1.3.6     # oras.land/oras
 REGCTL_VERSION=v0.11.7  # github.com/regclient/regclient
 
-APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates)
+APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates gnome-keyring dbus libsecret-tools libglib2.0-bin)
 
 log() { printf '==> %s\n' "$*"; }
 

@@ -49,7 +49,43 @@ func env(t *testing.T) (client.ProgramFunc, string) {
 	dir := t.TempDir()
 	t.Setenv("APPTAINER_CONFIGDIR", dir)
 	t.Setenv("HOME", dir)
+	t.Setenv("REMOTEYAML_SECRETS", secretsMode())
 	return client.NewShellProgramFunc(helperBin), filepath.Join(dir, "remote.yaml")
+}
+
+// secretsMode is the backend the suite runs against: make keyring runs it
+// again with REMOTEYAML_TEST_SECRETS=keyring inside a real Secret Service.
+func secretsMode() string {
+	if os.Getenv("REMOTEYAML_TEST_SECRETS") == "keyring" {
+		return "keyring"
+	}
+	return "file"
+}
+
+// storedAuth returns the Authorization value kept for uri: the entry's Auth
+// in file mode; in keyring mode it checks the entry has none and asks
+// secret-tool for the keyring item.
+func storedAuth(t *testing.T, path, uri string) string {
+	t.Helper()
+	for _, c := range readCreds(t, path) {
+		if c["URI"] != uri {
+			continue
+		}
+		auth, _ := c["Auth"].(string)
+		if secretsMode() == "file" {
+			return auth
+		}
+		if auth != "" {
+			t.Errorf("keyring mode left Auth %q in remote.yaml", auth)
+		}
+		out, err := exec.Command("secret-tool", "lookup", "service", "remoteyaml", "username", uri).Output()
+		if err != nil {
+			t.Fatalf("secret-tool lookup %s: %v", uri, err)
+		}
+		return string(out)
+	}
+	t.Fatalf("no entry %s in %s", uri, path)
+	return ""
 }
 
 func readCreds(t *testing.T, path string) []map[string]any {
@@ -79,8 +115,11 @@ func TestConformance_RoundTrip(t *testing.T) {
 	}
 	creds := readCreds(t, path)
 	wantAuth := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:pa55 word:x"))
-	if len(creds) != 1 || creds[0]["URI"] != "docker://registry.example.com:5000" || creds[0]["Auth"] != wantAuth || creds[0]["Insecure"] != false {
+	if len(creds) != 1 || creds[0]["URI"] != "docker://registry.example.com:5000" || creds[0]["Insecure"] != false {
 		t.Errorf("remote.yaml Credentials = %v", creds)
+	}
+	if got := storedAuth(t, path, "docker://registry.example.com:5000"); got != wantAuth {
+		t.Errorf("stored Auth %q, want %q", got, wantAuth)
 	}
 	list, err := client.List(p)
 	if err != nil || len(list) != 1 || list["registry.example.com:5000"] != "alice" {
@@ -135,8 +174,8 @@ func TestConformance_IdentityToken(t *testing.T) {
 	if err := client.Store(p, &credentials.Credentials{ServerURL: "https://r.example.com", Username: "<token>", Secret: "tok.en-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if c := readCreds(t, path); len(c) != 1 || c[0]["Auth"] != "Bearer tok.en-1" || c[0]["URI"] != "docker://r.example.com" {
-		t.Errorf("stored %v", c)
+	if got := storedAuth(t, path, "docker://r.example.com"); got != "Bearer tok.en-1" {
+		t.Errorf("stored Auth %q", got)
 	}
 	got, err := client.Get(p, "r.example.com")
 	if err != nil || got.Username != "<token>" || got.Secret != "tok.en-1" {
@@ -345,5 +384,50 @@ func TestConformance_ListHidesWhatClientsMustNotSee(t *testing.T) {
 	}
 	if _, err := client.Get(p, "127.0.0.1:8092"); !credentials.IsErrCredentialsNotFound(err) {
 		t.Errorf("keyserver login served to a container client: %v", err)
+	}
+}
+
+// TestKeyring_NoDBus: keyring mode with no D-Bus session is the documented
+// error, exit 1, and the file untouched; never a plain-text fallback.
+func TestKeyring_NoDBus(t *testing.T) {
+	_, path := env(t)
+	t.Setenv("REMOTEYAML_SECRETS", "keyring")
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+	os.WriteFile(path, []byte("Active: x\n"), 0o600)
+	out, code := run(t, "store", `{"ServerURL":"r.example.com","Username":"u","Secret":"NOPLAINTEXT"}`)
+	if code != 1 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "no OS keyring (Secret Service) answers on the D-Bus session bus") {
+		t.Errorf("got %q exit %d", out, code)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "Active: x\n" {
+		t.Errorf("file changed: %q", data)
+	}
+}
+
+// TestKeyring_Locked locks a real keyring in a private session of its own
+// and stores: the documented error, exit 1, the file untouched.
+func TestKeyring_Locked(t *testing.T) {
+	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "gdbus", "secret-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (integration/install-deps.sh installs it)", tool)
+		}
+	}
+	_, path := env(t)
+	os.WriteFile(path, []byte("Active: x\n"), 0o600)
+	script := `gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+		--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
+	echo '{"ServerURL":"r.example.com","Username":"u","Secret":"NOPLAINTEXT"}' | REMOTEYAML_SECRETS=keyring "$1" store
+	echo "exit=$?"`
+	cmd := exec.Command("../../integration/with-keyring.sh", "bash", "-c", script, "locked", helperBin)
+	cmd.Env = append(os.Environ(), "APPTAINER_CONFIGDIR="+filepath.Dir(path))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || lines[1] != "exit=1" || !strings.Contains(lines[0], "the OS keyring is locked") {
+		t.Errorf("got %q", out)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "Active: x\n" {
+		t.Errorf("file changed: %q", data)
 	}
 }
