@@ -156,6 +156,7 @@ func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(ro
 	if err := tree(doc.Content[0]); err != nil {
 		return err
 	}
+	nullsExplicit(&doc)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(4) // Apptainer's layout

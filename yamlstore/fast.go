@@ -50,8 +50,12 @@ func (p *fparser) split(s string) bool {
 		} else {
 			l, s = s, ""
 		}
-		if strings.ContainsAny(l, "\t\r\x00") {
-			return false
+		for i := 0; i < len(l); i++ {
+			// Printable ASCII only: yaml.v3 refuses control characters even
+			// in comments, and treats some Unicode as line breaks.
+			if l[i] < 0x20 || l[i] > 0x7e {
+				return false
+			}
 		}
 		t := strings.TrimLeft(l, " ")
 		if t == "" || t[0] == '#' {

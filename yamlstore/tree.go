@@ -27,6 +27,35 @@ func dropPair(m *yaml.Node, i int) {
 	m.Content = append(m.Content[:2*i], m.Content[2*i+2:]...)
 }
 
+// nodeIndexes maps indexes of Config.Credentials to items of the sequence
+// node: decoding skips null items ("-" alone), so the two can differ.
+func nodeIndexes(seq *yaml.Node, idx []int) []int {
+	var nodes []int
+	for n, item := range seq.Content {
+		if !isNull(item) {
+			nodes = append(nodes, n)
+		}
+	}
+	out := make([]int, 0, len(idx))
+	for _, i := range idx {
+		if i < len(nodes) {
+			out = append(out, nodes[i])
+		}
+	}
+	return out
+}
+
+// nullsExplicit writes empty nulls as "null": yaml.v3 would re-encode an
+// empty null in flow style as '', an empty string.
+func nullsExplicit(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {
+		n.Value = "null"
+	}
+	for _, c := range n.Content {
+		nullsExplicit(c)
+	}
+}
+
 func treePut(root *yaml.Node, c Credential, matches []int) error {
 	_, v, _ := mappingValue(root, "Credentials")
 	if v == nil {
@@ -40,8 +69,9 @@ func treePut(root *yaml.Node, c Credential, matches []int) error {
 		v.Content = append(v.Content, credentialNode(c))
 		return nil
 	}
-	v.Content[matches[0]] = credentialNode(c)
-	return treeRemoveItems(root, v, matches[1:])
+	nodes := nodeIndexes(v, matches)
+	v.Content[nodes[0]] = credentialNode(c)
+	return treeRemoveItems(root, v, nodes[1:])
 }
 
 func treeRemove(root *yaml.Node, idx []int) error {
@@ -49,9 +79,11 @@ func treeRemove(root *yaml.Node, idx []int) error {
 	if v == nil || v.Kind != yaml.SequenceNode {
 		return errLayout
 	}
-	return treeRemoveItems(root, v, idx)
+	return treeRemoveItems(root, v, nodeIndexes(v, idx))
 }
 
+// treeRemoveItems removes the items at node indexes idx; with the last
+// non-null item gone, the Credentials key goes too.
 func treeRemoveItems(root, seq *yaml.Node, idx []int) error {
 	drop := map[int]bool{}
 	for _, i := range idx {
@@ -64,7 +96,7 @@ func treeRemoveItems(root, seq *yaml.Node, idx []int) error {
 		}
 	}
 	seq.Content = kept
-	if len(kept) == 0 {
+	if len(nodeIndexes(seq, []int{0})) == 0 {
 		_, _, i := mappingValue(root, "Credentials")
 		dropPair(root, i)
 	}
