@@ -145,6 +145,13 @@ func (k Key) Rank(entryURI string) int {
 		}
 		return noMatch
 	case Registry:
+		// Most entries are other registries: a substring test turns them
+		// away before the full parse. Every spelling that folds to k.Host
+		// contains its name (the Hub aliases all contain "docker.io");
+		// IPv6 literals have other spellings, so they skip the shortcut.
+		if name, _, _ := strings.Cut(k.Host, ":"); name != "" && name[0] != '[' && !containsFold(entryURI, name) {
+			return noMatch
+		}
 		e, ok := parseEntry(entryURI)
 		if !ok || k.Host == "" || e.host != k.Host {
 			return noMatch
@@ -265,6 +272,9 @@ func normalizeHost(hp string) (host, reason string) {
 	if port == "" || strings.Trim(port, "0123456789") != "" || err != nil || n < 1 || n > 65535 {
 		return "", "port must be a number from 1 to 65535"
 	}
+	if port[0] != '0' && len(name)+1+len(port) == len(hp) && hp[0] != '[' && strings.ToLower(hp) == hp {
+		return hp, "" // already canonical: spare the allocation, Rank runs this per entry
+	}
 	return name + ":" + strconv.Itoa(n), ""
 }
 
@@ -274,13 +284,17 @@ func checkHostname(name string) string {
 	if name == "" || len(name) > 253 {
 		return "empty host, or host name longer than 253 bytes"
 	}
-	for _, label := range strings.Split(name, ".") {
+	for rest := name; ; {
+		label, more, _ := strings.Cut(rest, ".")
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' ||
 			strings.Trim(label, lowerDigits+"-") != "" {
 			return "invalid host name"
 		}
+		if more == "" && !strings.Contains(rest, ".") {
+			return ""
+		}
+		rest = more
 	}
-	return ""
 }
 
 // checkRepo allows slash-separated components of letters, digits, '.', '_'
@@ -324,4 +338,14 @@ func quote(s string) string {
 		n--
 	}
 	return strconv.Quote(s[:n]) + "..."
+}
+
+// containsFold is strings.Contains ignoring ASCII case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

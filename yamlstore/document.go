@@ -17,6 +17,30 @@ type Document struct {
 	src  []byte
 	cfg  Config
 	root *yaml.Node // root node of the first document; nil if the file holds none
+	// lazy: root was not built yet. Readers (a helper's get) never need
+	// it, and building it is most of the cost of a fast-path decode.
+	lazy bool
+}
+
+// decodeDocument is Parse for readers: the node tree is built on the first
+// edit, if any.
+func decodeDocument(data []byte) (*Document, error) {
+	if cfg, ok := fastDecode(data); ok {
+		return &Document{src: data, cfg: cfg, lazy: true}, nil
+	}
+	return Parse(data)
+}
+
+func (d *Document) ensureTree() error {
+	if !d.lazy {
+		return nil
+	}
+	full, err := Parse(d.src)
+	if err != nil {
+		return err
+	}
+	*d = *full
+	return nil
 }
 
 // Parse decodes data strictly and remembers where every node sits, for edits.
@@ -65,6 +89,9 @@ func SameURI(a, b string) bool {
 // the first of them is rewritten in place (so its position and comments
 // stay) and the others are removed.
 func (d *Document) PutCredential(c Credential, also func(Credential) bool) error {
+	if err := d.ensureTree(); err != nil {
+		return err
+	}
 	if err := checkValue("URI", c.URI); err != nil {
 		return err
 	}
@@ -96,6 +123,9 @@ func (d *Document) PutCredential(c Credential, also func(Credential) bool) error
 // how many it removed. Removing the last one removes the Credentials key too,
 // as the real programs omit it when empty.
 func (d *Document) RemoveCredentials(match func(Credential) bool) (int, error) {
+	if err := d.ensureTree(); err != nil {
+		return 0, err
+	}
 	var idx []int
 	for i, e := range d.cfg.Credentials {
 		if match(e) {
@@ -115,6 +145,9 @@ func (d *Document) RemoveCredentials(match func(Credential) bool) (int, error) {
 // SetToken sets the access token of the named remote; an empty token
 // removes the Token key, as the real programs omit it when empty.
 func (d *Document) SetToken(remote, token string) error {
+	if err := d.ensureTree(); err != nil {
+		return err
+	}
 	if err := checkValue("Token", token); err != nil {
 		return err
 	}

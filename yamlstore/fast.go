@@ -16,10 +16,21 @@ import (
 // recognise, including every error, makes it give up (ok == false) and
 // the caller uses yaml.v3; FuzzFastParse checks both agree.
 func fastParse(data []byte) (cfg Config, root *yaml.Node, ok bool) {
+	return fastParseMode(data, true)
+}
+
+// fastDecode is fastParse for readers: no node tree, a fraction of the
+// allocations.
+func fastDecode(data []byte) (Config, bool) {
+	cfg, _, ok := fastParseMode(data, false)
+	return cfg, ok
+}
+
+func fastParseMode(data []byte, nodes bool) (cfg Config, root *yaml.Node, ok bool) {
 	if len(data) > MaxSize {
 		return Config{}, nil, false
 	}
-	p := fparser{}
+	p := fparser{nodes: nodes}
 	if !p.split(string(data)) || len(p.lines) == 0 {
 		return Config{}, nil, false
 	}
@@ -38,9 +49,11 @@ type fline struct {
 type fparser struct {
 	lines []fline
 	i     int
+	nodes bool // build the node tree too
 }
 
 func (p *fparser) split(s string) bool {
+	p.lines = make([]fline, 0, strings.Count(s, "\n")+1)
 	no := 0
 	for len(s) > 0 {
 		no++
@@ -140,16 +153,37 @@ func plainString(v string) bool {
 	return !strings.Contains(v, ": ") && !strings.HasSuffix(v, ":") && !numberLike(v)
 }
 
-func scalarNode(tag, v string, line, col int) *yaml.Node {
+func (p *fparser) scalar(tag, v string, line, col int) *yaml.Node {
+	if !p.nodes {
+		return nil
+	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v, Line: line, Column: col + 1}
+}
+
+// node makes a collection node; without a tree it is a scratch node that
+// is thrown away.
+func (p *fparser) node(kind yaml.Kind, tag string) *yaml.Node {
+	if !p.nodes {
+		return &scratch
+	}
+	return &yaml.Node{Kind: kind, Tag: tag}
+}
+
+var scratch yaml.Node
+
+func (p *fparser) add(n *yaml.Node, children ...*yaml.Node) {
+	if p.nodes {
+		n.Content = append(n.Content, children...)
+	}
 }
 
 // fields parses the block mapping whose first key is at byte column col of
 // the current line (after a "- " when inItem), reading only the keys in
 // kinds ("s" string, "b" bool, "q" nested Keyservers). set receives values.
-func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k, v string), nested func(k string, n *yaml.Node)) (*yaml.Node, bool) {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	var seen []string // a handful of keys: a slice beats a map
+func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k, v string), nested func(k, v string) map[string]byte) (*yaml.Node, bool) {
+	m := p.node(yaml.MappingNode, "!!map")
+	var seenArr [8]string // a handful of keys: an array beats a map
+	seen := seenArr[:0]
 	first := true
 	for {
 		l, more := p.peek()
@@ -169,10 +203,12 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 		}
 		seen = append(seen, key)
 		if first {
-			m.Line, m.Column = l.no, col+1
+			if p.nodes {
+				m.Line, m.Column = l.no, col+1
+			}
 			first = false
 		}
-		k := scalarNode("!!str", key, l.no, col)
+		k := p.scalar("!!str", key, l.no, col)
 		p.i++
 		var v *yaml.Node
 		switch kind {
@@ -180,13 +216,13 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 			if !plainString(val) {
 				return nil, false
 			}
-			v = scalarNode("!!str", val, l.no, vcol)
+			v = p.scalar("!!str", val, l.no, vcol)
 			set(key, val)
 		case 'b':
 			if val != "true" && val != "false" {
 				return nil, false
 			}
-			v = scalarNode("!!bool", val, l.no, vcol)
+			v = p.scalar("!!bool", val, l.no, vcol)
 			set(key, val)
 		case 'q':
 			if val != "" {
@@ -196,15 +232,17 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 				return nil, false
 			}
 		}
-		m.Content = append(m.Content, k, v)
+		p.add(m, k, v)
 	}
 	return m, !first
 }
 
 // items parses a block sequence of mappings whose dashes sit at a column at
-// least parentCol (YAML lets a sequence share its key's indentation).
-func (p *fparser) items(parentCol int, item func(k string, n *yaml.Node)) (*yaml.Node, bool) {
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+// least parentCol (YAML lets a sequence share its key's indentation). item
+// is called with an empty key when an item starts, and returns the item's
+// schema then; after that it receives each field.
+func (p *fparser) items(parentCol int, item func(k, v string) map[string]byte) (*yaml.Node, bool) {
+	s := p.node(yaml.SequenceNode, "!!seq")
 	dash := -1
 	for {
 		l, more := p.peek()
@@ -213,29 +251,20 @@ func (p *fparser) items(parentCol int, item func(k string, n *yaml.Node)) (*yaml
 		}
 		if dash < 0 {
 			dash = l.ind
-			s.Line, s.Column = l.no, dash+1
+			if p.nodes {
+				s.Line, s.Column = l.no, dash+1
+			}
 		}
 		rest := l.s[2:]
 		key := l.ind + 2 + len(rest) - len(strings.TrimLeft(rest, " "))
-		n := &yaml.Node{}
-		item("", n)
-		m, ok := p.fields(key, true, itemKinds(n), func(k, v string) { item(k, scalarNode("", v, 0, 0)) }, nil)
+		kinds := item("", "")
+		m, ok := p.fields(key, true, kinds, func(k, v string) { item(k, v) }, nil)
 		if !ok {
 			return nil, false
 		}
-		s.Content = append(s.Content, m)
+		p.add(s, m)
 	}
 	return s, dash >= 0
-}
-
-// itemKinds carries the schema of an item through a marker node: items
-// tells the caller "a new item starts" with an empty key, and the caller
-// answers by filling n.Value with the item kind.
-func itemKinds(n *yaml.Node) map[string]byte {
-	if n.Value == "keyserver" {
-		return keyserverKinds
-	}
-	return credentialKinds
 }
 
 var (
@@ -245,7 +274,7 @@ var (
 )
 
 func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
-	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	root := p.node(yaml.MappingNode, "!!map")
 	seen := map[string]bool{}
 	for {
 		l, more := p.peek()
@@ -257,10 +286,10 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			return nil, false
 		}
 		seen[key] = true
-		if len(root.Content) == 0 {
+		if len(seen) == 1 && p.nodes {
 			root.Line, root.Column = l.no, 1
 		}
-		k := scalarNode("!!str", key, l.no, 0)
+		k := p.scalar("!!str", key, l.no, 0)
 		p.i++
 		var v *yaml.Node
 		switch key {
@@ -269,7 +298,7 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 				return nil, false
 			}
 			cfg.Active = val
-			v = scalarNode("!!str", val, l.no, vcol)
+			v = p.scalar("!!str", val, l.no, vcol)
 		case "Remotes":
 			if val != "" {
 				return nil, false
@@ -282,18 +311,20 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			if val != "" {
 				return nil, false
 			}
-			v, ok = p.items(0, func(k string, n *yaml.Node) {
+			v, ok = p.items(0, func(k, v string) map[string]byte {
 				switch k {
 				case "":
 					cfg.Credentials = append(cfg.Credentials, Credential{})
 					cur = &cfg.Credentials[len(cfg.Credentials)-1]
+					return credentialKinds
 				case "URI":
-					cur.URI = n.Value
+					cur.URI = v
 				case "Auth":
-					cur.Auth = n.Value
+					cur.Auth = v
 				case "Insecure":
-					cur.Insecure = n.Value == "true"
+					cur.Insecure = v == "true"
 				}
+				return nil
 			})
 			if !ok {
 				return nil, false
@@ -301,9 +332,9 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 		default:
 			return nil, false
 		}
-		root.Content = append(root.Content, k, v)
+		p.add(root, k, v)
 	}
-	return root, len(root.Content) > 0
+	return root, len(seen) > 0
 }
 
 func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
@@ -312,7 +343,10 @@ func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
 		return nil, false
 	}
 	col := l.ind
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: l.no, Column: col + 1}
+	m := p.node(yaml.MappingNode, "!!map")
+	if p.nodes {
+		m.Line, m.Column = l.no, col+1
+	}
 	cfg.Remotes = map[string]*Remote{}
 	for {
 		l, more := p.peek()
@@ -344,28 +378,29 @@ func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
 			case "Insecure":
 				r.Insecure = v == "true"
 			}
-		}, func(k string, n *yaml.Node) {
+		}, func(k, v string) map[string]byte {
 			switch k {
 			case "":
-				n.Value = "keyserver"
 				r.Keyservers = append(r.Keyservers, Keyserver{})
 				ks = &r.Keyservers[len(r.Keyservers)-1]
+				return keyserverKinds
 			case "URI":
-				ks.URI = n.Value
+				ks.URI = v
 			case "Skip":
-				ks.Skip = n.Value == "true"
+				ks.Skip = v == "true"
 			case "External":
-				ks.External = n.Value == "true"
+				ks.External = v == "true"
 			case "Insecure":
-				ks.Insecure = n.Value == "true"
+				ks.Insecure = v == "true"
 			}
+			return nil
 		})
 		if !ok {
 			return nil, false
 		}
-		m.Content = append(m.Content, scalarNode("!!str", name, l.no, col), v)
+		p.add(m, p.scalar("!!str", name, l.no, col), v)
 	}
-	return m, len(m.Content) > 0
+	return m, len(cfg.Remotes) > 0
 }
 
 func contains(s []string, v string) bool {

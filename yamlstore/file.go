@@ -34,7 +34,7 @@ func (f *File) Read() (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := Parse(data)
+	d, err := decodeDocument(data)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", f.Path, err)
 	}

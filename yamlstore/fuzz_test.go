@@ -262,3 +262,15 @@ func TestFastParse_TakesTheRealFiles(t *testing.T) {
 		t.Error("fast path refused remoteyaml's own layout")
 	}
 }
+
+// FuzzFastDecode: without the node tree the fast path decodes the same.
+func FuzzFastDecode(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, _, okA := fastParse(data)
+		b, okB := fastDecode(data)
+		if okA != okB || !reflect.DeepEqual(a, b) {
+			t.Fatalf("with and without nodes: %v %v\n%+v\n%+v", okA, okB, a, b)
+		}
+	})
+}

@@ -63,7 +63,7 @@ var (
 // (empty, or only comments) decodes to the zero Config: it holds no logins,
 // and every edit turns it into a file the real programs accept.
 func DecodeStrict(data []byte) (Config, error) {
-	if c, _, ok := fastParse(data); ok {
+	if c, ok := fastDecode(data); ok {
 		return c, nil
 	}
 	return decodeFull(data)
