@@ -46,7 +46,7 @@ func nodeIndexes(seq *yaml.Node, idx []int) []int {
 }
 
 // nullsExplicit writes empty nulls as "null": yaml.v3 would re-encode an
-// empty null in flow style as ”, an empty string.
+// empty null in flow style as an empty quoted string, which is no null.
 func nullsExplicit(n *yaml.Node) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {
 		n.Value = "null"
