@@ -169,7 +169,7 @@ func (d *Document) SetToken(remote, token string) error {
 // that decodes strictly to want. Checking the result, rather than trusting
 // either edit, is what guarantees a file the real programs can read.
 func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(root *yaml.Node) error) error {
-	if out, err := lines(); err == nil {
+	if out, err := safeLines(d.src, lines); err == nil {
 		if nd, ok := accept(out, want); ok {
 			*d = *nd
 			return nil
@@ -203,9 +203,29 @@ func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(ro
 	return errors.New("the edit could not be expressed in this file's layout; nothing was written")
 }
 
+// safeLines runs a line edit on text it can split into lines the way
+// YAML does. A lone CR is a YAML line break but not one of ours, so such
+// text goes to the tree edit; and should the line edit ever index past its
+// text, that too ends in the checked tree edit rather than a panic.
+func safeLines(src []byte, lines func() ([]byte, error)) (out []byte, err error) {
+	if bytes.Count(src, []byte("\r")) != bytes.Count(src, []byte("\r\n")) {
+		return nil, errLayout
+	}
+	defer func() {
+		if recover() != nil {
+			out, err = nil, errLayout
+		}
+	}()
+	return lines()
+}
+
 // accept makes out a file the real programs can read and returns it parsed,
 // if it decodes to exactly want.
 func accept(out []byte, want Config) (*Document, bool) {
+	if cfg, ok := fastDecode(out); ok {
+		// The fast path only accepts a mapping with keys: a document.
+		return &Document{src: out, cfg: cfg, lazy: true}, reflect.DeepEqual(normalize(cfg), normalize(want))
+	}
 	out = loadable(out)
 	nd, err := Parse(out)
 	if err != nil {
