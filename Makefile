@@ -4,10 +4,9 @@ PREFIX  ?= $(HOME)/.local
 BINDIR  ?= $(PREFIX)/bin
 BIN     := bin
 PKG     := github.com/remoteyaml/remoteyaml
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 # Static binaries: one file that runs on any cluster node, and a faster start.
 export CGO_ENABLED := 0
-LDFLAGS := -s -w -X main.version=$(VERSION)
+LDFLAGS := -s -w
 CMDS    := docker-credential-remoteyaml
 
 .PHONY: all build install deps demo test unit keyring integration lint bench fuzz clean
@@ -16,7 +15,7 @@ all: build
 build: $(addprefix $(BIN)/,$(CMDS))
 
 $(BIN)/%: FORCE
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/$*
+	$(GO) build -buildvcs=auto -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/$*
 
 FORCE:
 

@@ -12,10 +12,6 @@ import (
 	"github.com/remoteyaml/remoteyaml/protocol"
 )
 
-// version is set by the Makefile (-X main.version); otherwise the module
-// version from the build info is used (set by `go install …@version`).
-var version = ""
-
 func main() {
 	credentials.Name = "docker-credential-remoteyaml"
 	credentials.Package = "github.com/remoteyaml/remoteyaml"
@@ -28,10 +24,10 @@ func main() {
 	os.Exit(protocol.Serve(protocol.Helper{Store: store}, os.Args, os.Stdin, os.Stdout))
 }
 
+// buildVersion is the module version from the build info: the tag for
+// `go install …@version`, a pseudo-version from the VCS stamp for a build in
+// a checkout (the Makefile asks for the stamp), "(devel)" otherwise.
 func buildVersion() string {
-	if version != "" {
-		return version
-	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version
 	}
