@@ -7,7 +7,7 @@ PKG     := github.com/remoteyaml/remoteyaml
 # Static binaries: one file that runs on any cluster node, and a faster start.
 export CGO_ENABLED := 0
 LDFLAGS := -s -w
-CMDS    := docker-credential-remoteyaml
+CMDS    := docker-credential-remoteyaml remote-login
 
 .PHONY: all build install deps demo test unit keyring integration lint bench fuzz clean
 all: build
@@ -37,7 +37,7 @@ demo: deps install
 	PATH="$(BINDIR):$$PATH" bash integration/demo.sh
 
 unit:
-	$(GO) test -count=1 ./yamlstore/... ./protocol/... ./credstore/... ./cmd/...
+	$(GO) test -count=1 ./yamlstore/... ./protocol/... ./credstore/... ./login/... ./setup/... ./cmd/...
 
 # The helper's conformance suite and the credstore keyring tests again, in
 # keyring mode, against a real Secret Service (gnome-keyring in a private

@@ -21,7 +21,7 @@ CRANE_VERSION=v0.22.1   # github.com/google/go-containerregistry
 ORAS_VERSION=v1.3.6     # oras.land/oras
 REGCTL_VERSION=v0.11.7  # github.com/regclient/regclient
 
-APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates gnome-keyring dbus libsecret-tools libglib2.0-bin)
+APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates gnome-keyring dbus libsecret-tools libglib2.0-bin nginx-light)
 
 log() { printf '==> %s\n' "$*"; }
 

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/yamlstore"
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes, documented in the help.
+const (
+	exitOK      = 0 // done, or nothing to change
+	exitFailed  = 1 // refused by the server, unreachable, nothing to log out, a file problem
+	exitUsage   = 2 // bad flags or target, or no way to read the secret
+	exitAborted = 3 // the user gave no answer at a prompt (Ctrl-D, empty input, Ctrl-C)
+)
+
+const exitCodesHelp = `EXIT STATUS
+   0  done (also: the replace prompt answered N; setup with nothing to change)
+   1  refused or failed: the server refused the credential or could not be
+      reached (DNS, TLS, timeout), nothing to log out, a file cannot be read
+      or written
+   2  usage: unknown flag, bad TARGET, conflicting flags, a secret passed as
+      an argument, or no terminal to prompt on and no --password-stdin or
+      --token-file
+   3  aborted at a prompt: empty input, Ctrl-D or Ctrl-C; nothing was stored`
+
+// factory holds what commands depend on; tests replace any of it.
+type factory struct {
+	IO       *IOStreams
+	Getenv   func(string) string
+	LookPath func(string) (string, error)
+	// HTTPClient makes the verification requests; nil means the default.
+	HTTPClient *http.Client
+}
+
+func defaultFactory() *factory {
+	return &factory{
+		IO:       &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
+		Getenv:   os.Getenv,
+		LookPath: exec.LookPath,
+	}
+}
+
+// remoteFile is the user's remote.yaml.
+func (f *factory) remoteFile() (*yamlstore.File, error) {
+	p, err := yamlstore.Locate(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &yamlstore.File{Path: p}, nil
+}
+
+func (f *factory) credStore() (*credstore.Store, error) { return credstore.Open(f.Getenv) }
+
+// commands are the subcommands, in help order. Adding one is one line here.
+var commands = []func(*factory) *cli.Command{
+	newLoginCommand,
+	newListCommand,
+	newLogoutCommand,
+	newSetupCommand,
+	newCompletionCommand,
+}
+
+// exitError carries an exit code with the error.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{exitUsage, fmt.Errorf(format, args...)}
+}
+
+func failedf(format string, args ...any) error {
+	return &exitError{exitFailed, fmt.Errorf(format, args...)}
+}
+
+func exitCode(err error) int {
+	var e *exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errAborted):
+		return exitAborted
+	case errors.As(err, &e):
+		return e.code
+	}
+	return exitFailed
+}
+
+func newApp(f *factory) *cli.App {
+	app := &cli.App{
+		Name:                 "remote-login",
+		Usage:                "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
+		UsageText:            "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]\n   remote-login COMMAND [options] [arguments]",
+		Description:          strings.TrimSpace(loginDescription) + "\n\n" + exitCodesHelp + "\n\n" + filesHelp,
+		Version:              buildVersion(),
+		Reader:               f.IO.In,
+		Writer:               f.IO.Out,
+		ErrWriter:            f.IO.Err,
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		Flags:                loginFlags(),
+		Action:               func(c *cli.Context) error { return loginAction(f, c) },
+		BashComplete:         func(c *cli.Context) { completeTargets(f, c, true) },
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageErrorf("%v (see remote-login --help)", err)
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // only main exits
+	}
+	for _, newCmd := range commands {
+		cmd := newCmd(f)
+		if cmd.OnUsageError == nil {
+			cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+				return usageErrorf("%v (see remote-login %s --help)", err, cmd.Name)
+			}
+		}
+		app.Commands = append(app.Commands, cmd)
+	}
+	return app
+}
+
+// run is main without the exit: it returns the exit code.
+func run(args []string, f *factory) int {
+	err := newApp(f).Run(args)
+	if err != nil {
+		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
+	}
+	return exitCode(err)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+const filesHelp = `FILES AND ENVIRONMENT
+   remote.yaml is found as the helper finds it: $REMOTEYAML_FILE, else
+   $APPTAINER_CONFIGDIR/remote.yaml, $SINGULARITY_CONFIGDIR/remote.yaml,
+   ~/.apptainer/remote.yaml, ~/.singularity/remote.yaml.
+   Requests honour HTTPS_PROXY and NO_PROXY, and trust the system CAs (or
+   SSL_CERT_FILE).`
+
+func writeLine(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }

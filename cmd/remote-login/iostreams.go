@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the command's streams; tests inject buffers or a pty.
+type IOStreams struct {
+	In  io.Reader
+	Out io.Writer // results: what a script reads
+	Err io.Writer // prompts, progress and errors
+}
+
+// errAborted is an empty answer or end of input at a prompt.
+var errAborted = errors.New("aborted: nothing was entered; nothing was stored")
+
+// terminal returns In as a terminal, if it is one.
+func (s *IOStreams) terminal() (*os.File, bool) {
+	f, ok := s.In.(*os.File)
+	return f, ok && term.IsTerminal(int(f.Fd()))
+}
+
+// CanPrompt reports whether the user can be asked.
+func (s *IOStreams) CanPrompt() bool {
+	_, ok := s.terminal()
+	return ok
+}
+
+// PromptLine asks a question whose answer may be seen (a user name, y/N).
+// It reads one byte at a time so that nothing typed after the line is
+// taken from the terminal. End of input aborts.
+func (s *IOStreams) PromptLine(label string) (string, error) {
+	f, ok := s.terminal()
+	if !ok {
+		return "", errors.New("no terminal to ask on")
+	}
+	fmt.Fprint(s.Err, label)
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := f.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				return strings.TrimSpace(b.String()), nil
+			}
+			b.WriteByte(buf[0])
+			if b.Len() > 4096 {
+				return "", errors.New("answer too long")
+			}
+			continue
+		}
+		if err != nil {
+			fmt.Fprintln(s.Err)
+			if errors.Is(err, io.EOF) {
+				return "", errAborted
+			}
+			return "", err
+		}
+	}
+}
+
+// PromptSecret asks for a secret without echo. An interrupt restores the
+// terminal before the program ends, so the shell does not stay silent.
+func (s *IOStreams) PromptSecret(label string) (string, error) {
+	f, ok := s.terminal()
+	if !ok {
+		return "", errors.New("no terminal to ask on")
+	}
+	fd := int(f.Fd())
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	defer func() { signal.Stop(sig); close(done) }()
+	go func() {
+		select {
+		case <-sig:
+			_ = term.Restore(fd, state)
+			fmt.Fprintln(s.Err, "\naborted; nothing was stored")
+			os.Exit(exitAborted)
+		case <-done:
+		}
+	}()
+	fmt.Fprint(s.Err, label)
+	secret, err := readNoEcho(f)
+	fmt.Fprintln(s.Err)
+	if errors.Is(err, io.EOF) {
+		return "", errAborted
+	}
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(string(secret))
+	if v == "" {
+		return "", errAborted
+	}
+	return v, nil
+}
+
+// maxSecret bounds what is read from stdin or a file.
+const maxSecret = 64 << 10
+
+// readSecret reads a secret from r: stdin with --password-stdin (only the
+// line break at the end goes, as docker login does) or a token file (all
+// surrounding space goes).
+func readSecret(r io.Reader, what string, trimAll bool) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(bufio.NewReader(r), maxSecret+1))
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", what, err)
+	}
+	if len(b) > maxSecret {
+		return "", fmt.Errorf("%s is larger than %d KiB; it holds no password or token", what, maxSecret>>10)
+	}
+	s := string(b)
+	if trimAll {
+		s = strings.TrimSpace(s)
+	} else {
+		s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
+	}
+	if s == "" {
+		return "", usageErrorf("%s is empty: it must hold the password or token", what)
+	}
+	if strings.ContainsAny(s, "\r\n") {
+		return "", usageErrorf("%s holds more than one line; give only the password or token", what)
+	}
+	return s, nil
+}

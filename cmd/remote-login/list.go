@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+)
+
+type listOptions struct {
+	JSON bool
+}
+
+// listRemote and listLogin are the rows of list, and its --json form.
+type listRemote struct {
+	Name     string `json:"name"`
+	URI      string `json:"uri"`
+	Active   bool   `json:"active"`
+	Token    bool   `json:"token"`
+	Insecure bool   `json:"insecure"`
+}
+
+type listLogin struct {
+	URI      string `json:"uri"`
+	Insecure bool   `json:"insecure"`
+	Username string `json:"username"`
+	Auth     string `json:"auth"` // the scheme and a mask, or where the secret is kept
+}
+
+type listOutput struct {
+	File    string       `json:"file"`
+	Remotes []listRemote `json:"remotes"`
+	Logins  []listLogin  `json:"logins"`
+}
+
+func newListCommand(f *factory) *cli.Command {
+	return &cli.Command{
+		Name:      "list",
+		Aliases:   []string{"ls"},
+		Usage:     "show the remotes and the Authenticated Logins of remote.yaml",
+		UsageText: "remote-login list [--json]",
+		Description: `Shows the remotes (name, URI, whether it is the Active one, whether an
+access token is set) and the Authenticated Logins (URI, INSECURE, user name),
+as Apptainer's remote list and registry list do. No secret is shown: AUTH
+tells the kind of login with the secret masked, or "docker-config" for a
+login Apptainer made, whose secret is kept in its docker-config.json.
+
+EXAMPLES
+   remote-login list
+   remote-login list --json | jq -r '.logins[].uri'
+
+` + exitCodesHelp,
+		Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
+		Action: func(c *cli.Context) error { return runList(f, &listOptions{JSON: c.Bool("json")}) },
+	}
+}
+
+func runList(f *factory, opts *listOptions) error {
+	file, err := f.remoteFile()
+	if err != nil {
+		return err
+	}
+	doc, err := file.Read()
+	if err != nil {
+		return failedf("%v", err)
+	}
+	cfg := doc.Config()
+	out := listOutput{File: file.Path, Remotes: []listRemote{}, Logins: []listLogin{}}
+	for name, r := range cfg.Remotes {
+		if r == nil {
+			continue
+		}
+		out.Remotes = append(out.Remotes, listRemote{Name: name, URI: r.URI, Active: name == cfg.Active, Token: r.Token != "", Insecure: r.Insecure})
+	}
+	sort.Slice(out.Remotes, func(i, j int) bool { return out.Remotes[i].Name < out.Remotes[j].Name })
+	store, err := f.credStore()
+	if err != nil {
+		return failedf("%v", err)
+	}
+	logins, err := store.List()
+	if err != nil {
+		return failedf("%v", err)
+	}
+	for i, l := range logins {
+		auth := "?"
+		if i < len(cfg.Credentials) && cfg.Credentials[i].URI == l.URI { // the same file, read twice
+			auth = maskAuth(cfg.Credentials[i].Auth)
+		}
+		out.Logins = append(out.Logins, listLogin{URI: l.URI, Insecure: l.Insecure, Username: l.Username, Auth: auth})
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := tabwriter.NewWriter(f.IO.Out, 0, 4, 3, ' ', 0)
+	writeLine(w, "Remotes (%s):", file.Path)
+	writeLine(w, "NAME\tURI\tACTIVE\tTOKEN\tINSECURE")
+	for _, r := range out.Remotes {
+		writeLine(w, "%s\t%s\t%s\t%s\t%s", r.Name, r.URI, yesNo(r.Active), yesNo(r.Token), yesNo(r.Insecure))
+	}
+	if len(out.Remotes) == 0 {
+		writeLine(w, "(none)")
+	}
+	writeLine(w, "\nAuthenticated Logins:")
+	writeLine(w, "URI\tINSECURE\tUSER\tAUTH")
+	for _, l := range out.Logins {
+		user := l.Username
+		if user == "" {
+			user = "-"
+		}
+		writeLine(w, "%s\t%s\t%s\t%s", l.URI, yesNo(l.Insecure), user, l.Auth)
+	}
+	if len(out.Logins) == 0 {
+		writeLine(w, "(none)")
+	}
+	return w.Flush()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "YES"
+	}
+	return "NO"
+}
+
+// maskAuth shows the kind of an Auth value, never its secret.
+func maskAuth(auth string) string {
+	if auth == "" {
+		return "docker-config"
+	}
+	scheme, _, _ := strings.Cut(auth, " ")
+	return scheme + " ********"
+}

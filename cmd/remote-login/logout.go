@@ -1,0 +1,113 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/yamlstore"
+	"github.com/urfave/cli/v2"
+)
+
+type logoutOptions struct {
+	Target string
+}
+
+func newLogoutCommand(f *factory) *cli.Command {
+	return &cli.Command{
+		Name:      "logout",
+		Usage:     "remove a login from remote.yaml",
+		UsageText: "remote-login logout TARGET",
+		Description: `Removes the login TARGET names: a remote's access token (TARGET is the
+remote's name), or the Credentials entries of a registry (docker://HOST,
+oras://HOST: every entry of that host, as the helper's erase does) or of a
+keyserver (its URI). Nothing is sent to any server. A TARGET with nothing
+stored is an error (exit 1).
+
+EXAMPLES
+   remote-login logout SylabsCloud
+   remote-login logout docker://registry.example.com:5000
+   remote-login logout https://keys.example.com
+
+` + exitCodesHelp,
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageErrorf("logout takes one TARGET, got %d arguments", c.NArg())
+			}
+			return runLogout(f, &logoutOptions{Target: c.Args().First()})
+		},
+		BashComplete: func(c *cli.Context) { completeTargets(f, c, false) },
+	}
+}
+
+func runLogout(f *factory, opts *logoutOptions) error {
+	t, err := login.ParseTarget(opts.Target)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	file, err := f.remoteFile()
+	if err != nil {
+		return err
+	}
+	switch t.Kind {
+	case login.Library:
+		var had, exists bool
+		err := file.Update(func(d *yamlstore.Document) error {
+			r := d.Config().Remotes[t.Name]
+			exists = r != nil
+			if r == nil || r.Token == "" {
+				return nil
+			}
+			had = true
+			return d.SetToken(t.Name, "")
+		})
+		switch {
+		case err != nil:
+			return failedf("%s: %v", t.Raw, err)
+		case !exists:
+			doc, _ := file.Read()
+			cfg := yamlstore.Config{}
+			if doc != nil {
+				cfg = doc.Config()
+			}
+			return noRemote(cfg, file.Path, t.Name)
+		case !had:
+			return failedf("%s: no access token is set for this remote in %s; nothing to log out", t.Raw, file.Path)
+		}
+		writeLine(f.IO.Out, "Removed the access token of remote %s from %s.", t.Name, file.Path)
+		return nil
+	case login.Keyserver:
+		var n int
+		err := file.Update(func(d *yamlstore.Document) (err error) {
+			n, err = d.RemoveCredentials(func(c yamlstore.Credential) bool { return yamlstore.SameURI(c.URI, t.EntryURI) })
+			return err
+		})
+		if err != nil {
+			return failedf("%s: %v", t.Raw, err)
+		}
+		if n == 0 {
+			return failedf("%s: not logged in (no Credentials entry for it in %s)", t.Raw, file.Path)
+		}
+		writeLine(f.IO.Out, "Removed the keyserver login %s from %s.", t.EntryURI, file.Path)
+		return nil
+	}
+	store, err := f.credStore()
+	if err != nil {
+		return failedf("%v", err)
+	}
+	k, err := protocol.ParseKey(t.EntryURI)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	err = store.Delete(func(uri string) bool { return k.Rank(uri) > 0 })
+	if errors.Is(err, credstore.ErrNotFound) {
+		return failedf("%s: not logged in (no Credentials entry for %s in %s)", t.Raw, strings.TrimPrefix(t.EntryURI, "docker://"), store.File.Path)
+	}
+	if err != nil {
+		return failedf("%s: %v", t.Raw, err)
+	}
+	writeLine(f.IO.Out, "Removed the registry login %s from %s.", t.EntryURI, store.File.Path)
+	return nil
+}

@@ -1,0 +1,25 @@
+// Package login verifies a credential with the server it is for, before
+// anything is stored: a library remote's access token, a keyserver login, or
+// an OCI registry login. It reads and writes no files; cmd/remote-login
+// stores what this package accepted.
+//
+// Each check does what the real programs do (shared/docs/remote-yaml.md):
+//
+//   - Library: GET https://<URI>/assets/config/config.prod.json (http only
+//     when the remote is Insecure), take tokenAPI.uri from it, then GET
+//     <uri>/v1/token-status with "Authorization: Bearer <token>"; 200 means
+//     valid (SingularityCE and Apptainer read 404 as "Invalid Credentials").
+//   - Keyserver: GET the URI with the Authorization header that will be
+//     stored (Basic for a user name and password, Bearer for a token); only
+//     200 is accepted. hkp:// and hkps:// are folded to http://host:11371 and
+//     https://host, as Apptainer matches them to keyservers.
+//   - Registry: GET /v2/ and follow the challenge (Basic, or Bearer through
+//     the realm's token service) with oras-go's auth client, as `oras login`
+//     does; only a 200 at the end accepts the credential.
+//
+// Every failure is an *Error: one line that names the target, what failed
+// (DNS, connection, TLS, timeout, or the HTTP status) and what to do. No
+// error ever holds the secret: messages are built from URLs without user
+// information and from status codes, never from response bodies or
+// request headers.
+package login

@@ -1,0 +1,142 @@
+package login
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+)
+
+// What failed, as an error names it.
+const (
+	KindDNS        = "DNS"
+	KindConnect    = "connection"
+	KindTLS        = "TLS"
+	KindTimeout    = "timeout"
+	KindStatus     = "HTTP"     // the server answered with a status that is not success
+	KindProtocol   = "protocol" // the answer was not what the server kind sends
+	KindCredential = "credential"
+)
+
+// Error is a failed check: one line naming the target, what failed and the
+// fix. It never holds a secret.
+type Error struct {
+	Target string // what the user typed: a remote name or a URI
+	Step   string // what was being done, e.g. "service discovery"
+	Kind   string // one of the Kind constants
+	Status int    // the HTTP status, for KindStatus
+	Detail string // what went wrong, secret-free
+	Fix    string // what the user can do
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Target)
+	b.WriteString(": ")
+	if e.Step != "" {
+		b.WriteString(e.Step)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Detail)
+	if e.Fix != "" {
+		b.WriteString("; ")
+		b.WriteString(e.Fix)
+	}
+	return b.String()
+}
+
+// Refused reports whether the server answered and refused the credential,
+// as opposed to a failure to reach or understand it.
+func (e *Error) Refused() bool {
+	return e.Kind == KindStatus && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) ||
+		e.Kind == KindCredential
+}
+
+// IsRefused reports whether err is an *Error for a refused credential.
+func IsRefused(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Refused()
+}
+
+func statusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return fmt.Sprint(code)
+}
+
+// classify turns a transport error into an *Error. host is host[:port] of
+// the request that failed.
+func classify(err error, target, step, host string) *Error {
+	e := &Error{Target: target, Step: step}
+	var dnsErr *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	var verifyErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		e.Kind = KindDNS
+		e.Detail = fmt.Sprintf("cannot resolve %s (DNS)", dnsErr.Name)
+		e.Fix = "check the host name for typos and that this machine can resolve it"
+	case errors.As(err, &unknownCA), errors.As(err, &verifyErr) && errors.As(verifyErr.Err, &unknownCA):
+		e.Kind = KindTLS
+		e.Detail = fmt.Sprintf("TLS: the certificate of %s is signed by an unknown authority", host)
+		e.Fix = "install its CA certificate in the system trust store, or point SSL_CERT_FILE at it"
+	case errors.As(err, &hostErr):
+		e.Kind = KindTLS
+		e.Detail = fmt.Sprintf("TLS: the certificate of %s is not valid for that name", host)
+		e.Fix = "use the host name the certificate was issued for"
+	case errors.As(err, &invalidCert):
+		e.Kind = KindTLS
+		e.Detail = fmt.Sprintf("TLS: the certificate of %s is invalid (%s)", host, certReason(invalidCert))
+		e.Fix = "ask the server's administrator to renew or fix it"
+	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		e.Kind = KindTLS
+		e.Detail = fmt.Sprintf("TLS: %s answers in plain HTTP, not HTTPS", host)
+		e.Fix = "add --insecure if you trust the network between you and it"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		e.Kind = KindTimeout
+		e.Detail = fmt.Sprintf("no answer from %s in time (timeout)", host)
+		e.Fix = "check the host and port, your network, and any proxy in HTTPS_PROXY"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.Kind = KindConnect
+		e.Detail = fmt.Sprintf("connection to %s refused", host)
+		e.Fix = "check the port and that the server is running"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		e.Kind = KindConnect
+		e.Detail = fmt.Sprintf("cannot reach %s (%s)", host, errors.Unwrap(errors.Unwrap(err)))
+		e.Fix = "check your network and any proxy in HTTPS_PROXY"
+	case errors.As(err, &verifyErr):
+		e.Kind = KindTLS
+		e.Detail = fmt.Sprintf("TLS: the certificate of %s cannot be verified", host)
+		e.Fix = "install its CA certificate in the system trust store, or point SSL_CERT_FILE at it"
+	default:
+		e.Kind = KindConnect
+		e.Detail = fmt.Sprintf("request to %s failed", host)
+		e.Fix = "check the address and your network"
+	}
+	return e
+}
+
+func certReason(e x509.CertificateInvalidError) string {
+	switch e.Reason {
+	case x509.Expired:
+		return "expired or not yet valid"
+	case x509.NotAuthorizedToSign:
+		return "signed by a certificate that is no CA"
+	}
+	return "rejected by verification"
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\r", " ")
+	return strings.ReplaceAll(s, "\n", " ")
+}

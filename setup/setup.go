@@ -1,0 +1,345 @@
+package setup
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os/user"
+	"path/filepath"
+
+	"github.com/remoteyaml/remoteyaml/yamlstore"
+)
+
+// The tools setup knows.
+const (
+	Docker    = "docker"    // and crane, oras, regctl
+	Podman    = "podman"    // and skopeo, buildah
+	Apptainer = "apptainer" // and SingularityCE
+)
+
+// Tools lists them in the order setup handles them.
+var Tools = []string{Docker, Podman, Apptainer}
+
+// Helper is the credential helper suffix written into the files.
+const Helper = "remoteyaml"
+
+// DropInName is the registries.conf drop-in setup writes.
+const DropInName = "50-remoteyaml.conf"
+
+// DropIn is the drop-in's content.
+const DropIn = `# Written by "remote-login setup"; "remote-login setup --undo" removes it.
+# podman, skopeo, buildah and Apptainer pulls ask docker-credential-remoteyaml
+# first (logins kept in remote.yaml), then the usual auth files.
+credential-helpers = ["` + Helper + `", "containers-auth.json"]
+`
+
+// Programs are the commands on PATH that show a tool is in use.
+var Programs = map[string][]string{
+	Docker:    {"docker", "crane", "oras", "regctl"},
+	Podman:    {"podman", "skopeo", "buildah"},
+	Apptainer: {"apptainer", "singularity"},
+}
+
+// Env is the environment setup works in.
+type Env struct {
+	Getenv   func(string) string
+	LookPath func(string) (string, error)
+}
+
+// Change is what happened to one file.
+type Change struct {
+	Tool    string
+	Path    string
+	Changed bool
+	What    string // e.g. `set "credsStore": "remoteyaml"`, "already set"
+}
+
+func (c Change) String() string {
+	return fmt.Sprintf("%-10s %s: %s", c.Tool+":", c.Path, c.What)
+}
+
+// Detect returns the tools with a program on PATH.
+func Detect(env Env) []string {
+	var out []string
+	for _, t := range Tools {
+		for _, p := range Programs[t] {
+			if _, err := env.LookPath(p); err == nil {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (env Env) home() (string, error) {
+	if h := env.Getenv("HOME"); h != "" {
+		return h, nil
+	}
+	u, err := user.Current()
+	if err != nil || u.HomeDir == "" {
+		return "", errors.New("HOME is not set and the user has no home directory")
+	}
+	return u.HomeDir, nil
+}
+
+func (env Env) configHome() (string, error) {
+	if d := env.Getenv("XDG_CONFIG_HOME"); d != "" {
+		return d, nil
+	}
+	h, err := env.home()
+	return filepath.Join(h, ".config"), err
+}
+
+// RecordPath is where setup keeps what it did.
+func (env Env) RecordPath() (string, error) {
+	d, err := env.configHome()
+	return filepath.Join(d, "remoteyaml", "setup.json"), err
+}
+
+// DockerConfig is the Docker CLI's config file.
+func (env Env) DockerConfig() (string, error) {
+	if d := env.Getenv("DOCKER_CONFIG"); d != "" {
+		return filepath.Join(d, "config.json"), nil
+	}
+	h, err := env.home()
+	return filepath.Join(h, ".docker", "config.json"), err
+}
+
+// DropInPath is the registries.conf drop-in of containers/image.
+func (env Env) DropInPath() (string, error) {
+	d, err := env.configHome()
+	return filepath.Join(d, "containers", "registries.conf.d", DropInName), err
+}
+
+// ApptainerDockerConfig is the docker-config.json next to remote.yaml.
+func (env Env) ApptainerDockerConfig() (string, error) {
+	p, err := yamlstore.Locate(env.Getenv)
+	return filepath.Join(filepath.Dir(p), "docker-config.json"), err
+}
+
+type target struct {
+	kind string
+	path string
+}
+
+func (env Env) targets(tool string) ([]target, error) {
+	var out []target
+	add := func(kind string, path string, err error) error {
+		if err != nil {
+			return err
+		}
+		out = append(out, target{kind, path})
+		return nil
+	}
+	var err error
+	switch tool {
+	case Docker:
+		p, e := env.DockerConfig()
+		err = add(kindJSON, p, e)
+	case Podman:
+		p, e := env.DropInPath()
+		err = add(kindDropIn, p, e)
+	case Apptainer:
+		p, e := env.ApptainerDockerConfig()
+		if err = add(kindJSON, p, e); err == nil {
+			p, e = env.DropInPath()
+			err = add(kindDropIn, p, e)
+		}
+	default:
+		err = fmt.Errorf("unknown tool %q", tool)
+	}
+	return out, err
+}
+
+// Apply sets up each tool. It goes on after a file it cannot edit and
+// returns the first such error with the changes it made.
+func Apply(env Env, tools []string) ([]Change, error) {
+	return run(env, tools, apply)
+}
+
+// Undo reverts what Apply recorded for each tool.
+func Undo(env Env, tools []string) ([]Change, error) {
+	return run(env, tools, undo)
+}
+
+func run(env Env, tools []string, do func(*record, string, target) (Change, error)) ([]Change, error) {
+	recPath, err := env.RecordPath()
+	if err != nil {
+		return nil, err
+	}
+	rec, err := loadRecord(recPath)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	var firstErr error
+	for _, tool := range tools {
+		ts, err := env.targets(tool)
+		if err != nil {
+			return changes, err
+		}
+		for _, t := range ts {
+			c, err := do(rec, tool, t)
+			if err != nil {
+				firstErr = errors.Join(firstErr, err)
+				continue
+			}
+			changes = append(changes, c)
+		}
+	}
+	if err := rec.save(recPath); err != nil {
+		return changes, errors.Join(firstErr, fmt.Errorf("recording what setup did: %w", err))
+	}
+	return changes, firstErr
+}
+
+func apply(rec *record, tool string, t target) (Change, error) {
+	c := Change{Tool: tool, Path: t.path}
+	data, exists, mode, err := readFile(t.path)
+	if err != nil {
+		return c, err
+	}
+	old := rec.Files[t.path]
+	var out []byte
+	fr := &fileRecord{Kind: t.kind, Created: !exists}
+	switch t.kind {
+	case kindJSON:
+		if !exists || len(bytes.TrimSpace(data)) == 0 {
+			fresh := "{\n\t\"credsStore\": \"" + Helper + "\"\n}\n"
+			fr.Splice = &Splice{Offset: 0, Old: string(data), New: fresh}
+			c.What = `created with "credsStore": "` + Helper + `"`
+		} else {
+			s, oldVal, err := setString(data, "credsStore", Helper)
+			if err != nil {
+				return c, fmt.Errorf("%s: %w; fix it, or set \"credsStore\": %q by hand", t.path, err, Helper)
+			}
+			if s == (Splice{}) {
+				c.What = `already has "credsStore": "` + Helper + `", unchanged`
+				break
+			}
+			fr.Splice, fr.OldValue = &s, oldVal
+			c.What = `set "credsStore": "` + Helper + `"`
+			if oldVal != nil {
+				c.What += " (was " + string(oldVal) + "; logins kept there are no longer used: log in again)"
+			} else {
+				c.What += ", other keys unchanged"
+			}
+		}
+		if fr.Splice != nil {
+			out = fr.Splice.apply(data)
+		}
+	case kindDropIn:
+		if exists && string(data) == DropIn {
+			c.What = "already in place, unchanged"
+			break
+		}
+		if exists {
+			orig := string(data)
+			fr.Original = &orig
+			c.What = "replaced (the old text is kept for --undo)"
+		} else {
+			c.What = `created: credential-helpers = ["` + Helper + `", "containers-auth.json"]`
+		}
+		out = []byte(DropIn)
+	}
+	if out == nil { // nothing to do: only claim the record, if any
+		if old != nil {
+			old.addOwner(tool)
+		}
+		return c, nil
+	}
+	if !exists {
+		mode = 0o600
+		if t.kind == kindDropIn {
+			mode = 0o644
+		}
+	}
+	if err := writeFile(t.path, out, mode); err != nil {
+		return c, err
+	}
+	if old != nil {
+		fr.Owners = old.Owners
+	}
+	fr.addOwner(tool)
+	fr.SHA256 = hash(out)
+	rec.Files[t.path] = fr
+	c.Changed = true
+	return c, nil
+}
+
+func undo(rec *record, tool string, t target) (Change, error) {
+	c := Change{Tool: tool, Path: t.path}
+	fr := rec.Files[t.path]
+	if fr == nil || !containsOwner(fr, tool) {
+		c.What = "nothing recorded by setup, left alone"
+		return c, nil
+	}
+	fr.dropOwner(tool)
+	if len(fr.Owners) > 0 {
+		c.What = fmt.Sprintf("kept: still used for %v", fr.Owners)
+		return c, nil
+	}
+	delete(rec.Files, t.path)
+	data, exists, mode, err := readFile(t.path)
+	if err != nil {
+		return c, err
+	}
+	if !exists {
+		c.What = "already gone"
+		return c, nil
+	}
+	unchanged := hash(data) == fr.SHA256
+	switch {
+	case unchanged && fr.Created:
+		c.What = "removed (setup had created it)"
+		c.Changed = true
+		return c, removeFile(t.path)
+	case unchanged && fr.Kind == kindDropIn && fr.Original != nil:
+		c.What = "restored to its text before setup"
+		c.Changed = true
+		return c, writeFile(t.path, []byte(*fr.Original), mode)
+	case unchanged && fr.Kind == kindJSON && fr.Splice != nil:
+		if out, ok := fr.Splice.reverse(data); ok {
+			c.What = "restored byte for byte"
+			c.Changed = true
+			return c, writeFile(t.path, out, mode)
+		}
+	case fr.Kind == kindDropIn:
+		c.What = "changed since setup, left alone: remove it by hand if you no longer want it"
+		return c, nil
+	}
+	// The file changed since setup (a login rewrote it): put back only the key.
+	o, err := parseObject(data)
+	if err != nil {
+		return c, fmt.Errorf("%s: %w; remove \"credsStore\" by hand", t.path, err)
+	}
+	p, ok := o.lookup("credsStore")
+	var cur string
+	if !ok || json.Unmarshal(p.raw, &cur) != nil || cur != Helper {
+		c.What = "credsStore changed since setup, left alone"
+		return c, nil
+	}
+	var out []byte
+	if fr.OldValue != nil {
+		out = Splice{Offset: p.valStart, Old: string(p.raw), New: string(fr.OldValue)}.apply(data)
+		c.What = "changed since setup: only credsStore set back to " + string(fr.OldValue)
+	} else {
+		if out, err = removeKey(data, "credsStore"); err != nil {
+			return c, fmt.Errorf("%s: %w", t.path, err)
+		}
+		c.What = "changed since setup: only credsStore removed"
+	}
+	c.Changed = true
+	return c, writeFile(t.path, out, mode)
+}
+
+func containsOwner(fr *fileRecord, tool string) bool {
+	for _, o := range fr.Owners {
+		if o == tool {
+			return true
+		}
+	}
+	return false
+}
