@@ -43,7 +43,7 @@ unit:
 # keyring mode, against a real Secret Service (gnome-keyring in a private
 # D-Bus session).
 keyring:
-	bash integration/with-keyring.sh env REMOTEYAML_TEST_SECRETS=keyring $(GO) test -count=1 ./cmd/docker-credential-remoteyaml/ ./credstore/
+	bash integration/with-keyring.sh env REMOTEYAML_TEST_SECRETS=keyring $(GO) test -count=1 ./cmd/docker-credential-remoteyaml/ ./credstore/ ./cmd/remote-login/
 
 integration: build
 	REMOTEYAML_TEST_HELPER=$(CURDIR)/$(BIN)/docker-credential-remoteyaml $(GO) test -count=1 -v ./integration/...

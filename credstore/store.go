@@ -24,7 +24,17 @@ type Login struct {
 	Username string
 	Secret   string
 	Insecure bool
+	// From says where Get or List found the secret: FromFile, FromKeyring,
+	// FromDockerConfig, or "" when it is nowhere.
+	From string
 }
+
+// Where a secret was found.
+const (
+	FromFile         = "remote.yaml"
+	FromKeyring      = "keyring"
+	FromDockerConfig = "docker-config"
+)
 
 // Store is the set of logins of one remote.yaml.
 type Store struct {
@@ -100,7 +110,7 @@ func (s *Store) Get(rank func(uri string) int) (Login, error) {
 			continue
 		}
 		l := Login{URI: e.URI, Insecure: e.Insecure}
-		l.Username, l.Secret, err = sl.secret(e)
+		l.Username, l.Secret, l.From, err = sl.secret(e)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -127,23 +137,23 @@ type secretLookup struct {
 	auths map[string]dockerAuth
 }
 
-func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret string, err error) {
+func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret, from string, err error) {
 	s := sl.store
 	if e.Auth != "" {
 		user, secret, err = decodeAuth(e.Auth)
 		if err != nil {
-			return "", "", fmt.Errorf("login %s in %s: %w", e.URI, s.File.Path, err)
+			return "", "", "", fmt.Errorf("login %s in %s: %w", e.URI, s.File.Path, err)
 		}
-		return user, secret, nil
+		return user, secret, FromFile, nil
 	}
 	var keyErr error
 	if s.Secrets == InKeyring && IsRegistryLogin(e.URI) {
 		auth, err := keyringGet(e.URI)
 		if err == nil {
 			if user, secret, err = decodeAuth(auth); err != nil {
-				return "", "", fmt.Errorf("login %s in the OS keyring: %w", e.URI, err)
+				return "", "", "", fmt.Errorf("login %s in the OS keyring: %w", e.URI, err)
 			}
-			return user, secret, nil
+			return user, secret, FromKeyring, nil
 		}
 		if !errors.Is(err, ErrNotFound) {
 			keyErr = err // Apptainer's docker config may still hold it
@@ -151,16 +161,16 @@ func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret string, err
 	}
 	if sl.auths == nil {
 		if sl.auths, err = readDockerAuths(s.DockerConfig); err != nil {
-			return "", "", err
+			return "", "", "", err
 		}
 	}
 	if a, ok := lookupDockerAuth(sl.auths, e.URI); ok {
-		return a.user, a.secret, nil
+		return a.user, a.secret, FromDockerConfig, nil
 	}
 	if keyErr != nil {
-		return "", "", keyErr
+		return "", "", "", keyErr
 	}
-	return "", "", ErrNotFound
+	return "", "", "", ErrNotFound
 }
 
 // Put stores l, replacing every entry same reports true for (and every
@@ -253,7 +263,7 @@ func (s *Store) List() ([]Login, error) {
 	sl := secretLookup{store: s}
 	for _, e := range d.Config().Credentials {
 		l := Login{URI: e.URI, Insecure: e.Insecure}
-		l.Username, _, _ = sl.secret(e)
+		l.Username, _, l.From, _ = sl.secret(e)
 		out = append(out, l)
 	}
 	return out, nil

@@ -86,7 +86,7 @@ func runList(f *factory, opts *listOptions) error {
 	for i, l := range logins {
 		auth := "?"
 		if i < len(cfg.Credentials) && cfg.Credentials[i].URI == l.URI { // the same file, read twice
-			auth = maskAuth(cfg.Credentials[i].Auth)
+			auth = maskAuth(cfg.Credentials[i].Auth, l.From)
 		}
 		out.Logins = append(out.Logins, listLogin{URI: l.URI, Insecure: l.Insecure, Username: l.Username, Auth: auth})
 	}
@@ -126,10 +126,14 @@ func yesNo(b bool) string {
 	return "NO"
 }
 
-// maskAuth shows the kind of an Auth value, never its secret.
-func maskAuth(auth string) string {
+// maskAuth shows the kind of an Auth value, never its secret, or where a
+// login without Auth keeps it (the keyring, Apptainer's docker config).
+func maskAuth(auth, from string) string {
 	if auth == "" {
-		return "docker-config"
+		if from == "" {
+			return "(no secret found)"
+		}
+		return from
 	}
 	scheme, _, _ := strings.Cut(auth, " ")
 	return scheme + " ********"

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/urfave/cli/v2"
+)
+
+type migrateOptions struct {
+	To credstore.Secrets
+}
+
+func newMigrateCommand(f *factory) *cli.Command {
+	return &cli.Command{
+		Name:      "migrate",
+		Usage:     "move every registry secret to the OS keyring, or back to remote.yaml",
+		UsageText: "remote-login migrate --to keyring|file",
+		Description: `Moves the secrets of every registry login (docker://, oras:// and the
+Docker Hub OAuth entries) between remote.yaml's Auth and the OS keyring
+(Secret Service, Keychain). It writes the new place, reads it back, and only
+then removes the old one: a migration stopped half-way loses nothing, and
+running it again finishes it. Keyserver logins and library access tokens stay
+in remote.yaml, where Apptainer reads them.
+
+Migrating does not change which place new logins go to: set that with
+"secrets: keyring" (or "file") in $XDG_CONFIG_HOME/remoteyaml/config.yaml, or
+REMOTEYAML_SECRETS.
+
+EXAMPLES
+   remote-login migrate --to keyring
+   remote-login migrate --to file
+
+` + exitCodesHelp,
+		Flags: []cli.Flag{&cli.StringFlag{Name: "to", Usage: "keyring or file"}},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usageErrorf("migrate takes no arguments, got %d", c.NArg())
+			}
+			to := credstore.Secrets(c.String("to"))
+			if to != credstore.InKeyring && to != credstore.InFile {
+				return usageErrorf("--to must be keyring or file, not %q", to)
+			}
+			return runMigrate(f, &migrateOptions{To: to})
+		},
+	}
+}
+
+func runMigrate(f *factory, opts *migrateOptions) error {
+	store, err := f.credStore()
+	if err != nil {
+		return failedf("%v", err)
+	}
+	moved, err := store.Migrate(opts.To)
+	for _, uri := range moved {
+		writeLine(f.IO.Out, "moved %s", uri)
+	}
+	if err != nil {
+		return failedf("migrate --to %s: %v", opts.To, err)
+	}
+	where := "the OS keyring"
+	if opts.To == credstore.InFile {
+		where = store.File.Path
+	}
+	writeLine(f.IO.Out, "%d registry login(s) now keep their secret in %s.", len(moved), where)
+	if string(opts.To) != string(store.Secrets) {
+		writeLine(f.IO.Out, "New logins still go to %s: set \"secrets: %s\" in %s to change that.", store.Secrets, opts.To, credstore.SettingsPath(f.Getenv))
+	}
+	return nil
+}
