@@ -3,7 +3,8 @@
 #
 # Starts a throwaway registry (CNCF distribution) on 127.0.0.1 with TLS and a
 # generated password, gives the tools a throwaway HOME whose own config files
-# point at docker-credential-remoteyaml, logs in with oras, pushes with crane,
+# point at docker-credential-remoteyaml (remote-login setup), logs in with
+# remote-login (verified by the registry), pushes with crane,
 # reads with skopeo and regctl (when installed), and shows remote.yaml's
 # Authenticated Logins. Everything is removed at the end, also on failure or
 # Ctrl-C. Needs: `make install` (docker-credential-remoteyaml on PATH or in
@@ -23,7 +24,7 @@ if command -v go >/dev/null; then
 	gobin=$(go env GOBIN); [ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
 	export PATH="$PATH:$gobin"
 fi
-for t in docker-credential-remoteyaml docker-registry crane oras openssl htpasswd; do
+for t in docker-credential-remoteyaml remote-login docker-registry crane oras openssl htpasswd; do
 	command -v "$t" >/dev/null || die "$t not found: run 'make install' and 'bash integration/install-deps.sh' first"
 done
 
@@ -73,28 +74,28 @@ for _ in $(seq 1 50); do
 done
 say "registry:  https://$REG  (user '$USERNAME', password '$PASSWORD')"
 
-step "2. A fresh HOME whose tools use the helper, through their own config files"
+step "2. A fresh HOME; remote-login setup points every tool found on PATH at the helper"
 export HOME="$WORK/home"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" XDG_CACHE_HOME="$HOME/.cache"
 export XDG_RUNTIME_DIR="$WORK/run" DOCKER_CONFIG="$HOME/.docker" APPTAINER_CONFIGDIR="$HOME/.apptainer"
-export SSL_CERT_FILE="$WORK/registry/cert.pem" # trust the demo registry (Go tools)
+export SSL_CERT_FILE="$WORK/registry/cert.pem" # trust the demo registry (Go tools, remote-login included)
 unset REGISTRY_AUTH_FILE DOCKER_AUTH_CONFIG SINGULARITY_CONFIGDIR
-mkdir -p "$DOCKER_CONFIG" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/containers/registries.conf.d" \
-	"$XDG_CONFIG_HOME/containers/certs.d/$REG"
+mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/containers/certs.d/$REG"
 chmod 700 "$XDG_RUNTIME_DIR"
-echo '{"credsStore": "remoteyaml"}' > "$DOCKER_CONFIG/config.json"
-echo 'credential-helpers = ["remoteyaml", "containers-auth.json"]' \
-	> "$XDG_CONFIG_HOME/containers/registries.conf.d/50-remoteyaml.conf"
-cp "$WORK/registry/cert.pem" "$XDG_CONFIG_HOME/containers/certs.d/$REG/ca.crt"
-say "Docker CLI, crane, oras, regctl:  ~/.docker/config.json"
-sed 's/^/       /' "$DOCKER_CONFIG/config.json"
-say "podman, skopeo, buildah:          ~/.config/containers/registries.conf.d/50-remoteyaml.conf"
-sed 's/^/       /' "$XDG_CONFIG_HOME/containers/registries.conf.d/50-remoteyaml.conf"
+cp "$WORK/registry/cert.pem" "$XDG_CONFIG_HOME/containers/certs.d/$REG/ca.crt" # podman/skopeo trust
+# Docker, crane, oras and regctl read ~/.docker/config.json; setup adds it
+# even when no docker CLI is installed, so the Go tools find the helper.
+run remote-login setup --docker $(command -v podman >/dev/null || command -v skopeo >/dev/null && echo --podman)
+for f in "$DOCKER_CONFIG/config.json" "$XDG_CONFIG_HOME/containers/registries.conf.d/50-remoteyaml.conf"; do
+	[ -f "$f" ] && { say "$f:"; sed 's/^/       /' "$f"; echo; }
+done
 say "helper: $(command -v docker-credential-remoteyaml)"
 
-step "3. Log in once, with oras"
-printf '   $ oras login %s -u %s --password-stdin   (password on stdin)\n' "$REG" "$USERNAME"
-printf '%s' "$PASSWORD" | oras login "$REG" -u "$USERNAME" --password-stdin 2>&1 | sed 's/^/     /'
+step "3. Log in once, with remote-login: the registry checks the password before it is stored"
+printf '   $ remote-login --username %s --password-stdin docker://%s   (password on stdin)\n' "$USERNAME" "$REG"
+printf '%s' "$PASSWORD" | remote-login --username "$USERNAME" --password-stdin "docker://$REG" 2>&1 | sed 's/^/     /'
+say "A wrong password is refused, and nothing is stored:"
+printf 'wrong' | remote-login --username "$USERNAME" --password-stdin "docker://$REG" 2>&1 | sed 's/^/     /' || true
 
 step "4. Push an image with crane: it asks the helper for the login"
 printf 'hello from remoteyaml\n' > "$WORK/hello.txt"
@@ -112,6 +113,7 @@ fi
 
 step "6. The Authenticated Logins in remote.yaml ($APPTAINER_CONFIGDIR/remote.yaml)"
 if command -v apptainer >/dev/null; then run apptainer registry list; fi
+run remote-login list
 sed 's/^/     /' "$APPTAINER_CONFIGDIR/remote.yaml"
 say "(Auth is 'Basic ' + base64 of $USERNAME:<password>)"
 others=$(grep -rlF -e "$PASSWORD" -e "$(printf '%s:%s' "$USERNAME" "$PASSWORD" | base64)" "$HOME" "$XDG_RUNTIME_DIR" \
@@ -122,7 +124,7 @@ else
 	say "The password is also in: $others"
 fi
 
-step "7. Log out (with oras): the entry is gone, and crane is refused"
+step "7. Log out (with oras, which goes through the same helper): the entry is gone, and crane is refused"
 run oras logout "$REG"
 if grep -q "$REG" "$APPTAINER_CONFIGDIR/remote.yaml" 2>/dev/null; then
 	say "remote.yaml still names $REG:"; sed 's/^/     /' "$APPTAINER_CONFIGDIR/remote.yaml"
