@@ -1,6 +1,8 @@
 package setup
 
 import (
+	"github.com/remoteyaml/remoteyaml/atomicfile"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -100,9 +102,9 @@ func readFile(path string) ([]byte, bool, fs.FileMode, error) {
 	return b, true, fi.Mode().Perm(), nil
 }
 
-// writeFile replaces path with data through a temporary file in the same
-// directory and a rename; a symlink stays and its target is replaced.
-func writeFile(path string, data []byte, mode fs.FileMode) (err error) {
+// writeFile replaces path with data through atomicfile; a symlink stays
+// and its target is replaced.
+func writeFile(path string, data []byte, mode fs.FileMode) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
@@ -110,32 +112,7 @@ func writeFile(path string, data []byte, mode fs.FileMode) (err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, data, mode)
 }
 
 func removeFile(path string) error {

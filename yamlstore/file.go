@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 )
 
 // DefaultLockTimeout is how long an update waits for another writer.
@@ -102,10 +104,8 @@ func (f *File) Update(edit func(*Document) error) error {
 	if bytes.Equal(d.Bytes(), data) {
 		return nil
 	}
-	return writeAtomic(target, d.Bytes())
+	return atomicfile.Write(target, d.Bytes(), 0o600)
 }
-
-func tempPrefix(base string) string { return "." + base + ".tmp-" }
 
 // removeStaleTemps deletes temporary files left by a writer that was killed
 // before its rename. It runs under the lock, so none of them is in use.
@@ -115,46 +115,10 @@ func removeStaleTemps(dir, base string) {
 		return
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), tempPrefix(base)) {
+		if strings.HasPrefix(e.Name(), atomicfile.TempPrefix(base)) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// writeAtomic replaces target with data: a 0600 temporary file in the same
-// directory, fsync, rename, fsync of the directory.
-func writeAtomic(target string, data []byte) (err error) {
-	dir := filepath.Dir(target)
-	tmp, err := os.CreateTemp(dir, tempPrefix(filepath.Base(target))+"*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
-	}
-	if err = os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("writing %s: %w", target, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: some file systems refuse fsync on directories
-		d.Close()
-	}
-	return nil
 }
 
 // resolveLinks follows symlinks to the file that is really written, so that
