@@ -1,8 +1,6 @@
 package setup
 
 import (
-	"github.com/remoteyaml/remoteyaml/atomicfile"
-
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 )
 
 // record is what setup did, kept for Undo, by file path.
