@@ -7,7 +7,7 @@
 #   crun, conmon and the CNI plugins, run rootful with vfs storage by the
 #   tests), apache2-utils (htpasswd, bcrypt), openssl; gnome-keyring, dbus,
 #   libsecret-tools and libglib2.0-bin (gdbus) for the keyring backend's tests
-#   (integration/with-keyring.sh).
+#   (integration/with-keyring.sh); nginx-light for remote-login's keyserver tests.
 #   go install, pinned: crane, oras, regctl into $(go env GOBIN) or
 #   $(go env GOPATH)/bin, where the tests also look.
 #   Not installed: the docker CLI (only its client is needed; the tests use
@@ -42,8 +42,16 @@ for p in "${APT_PACKAGES[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
 	log "apt-get install ${missing[*]}"
-	"${SUDO[@]}" apt-get update -qq
-	"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+	# Mirrors fail now and then (a missing archive mid-sync): try three times.
+	for try in 1 2 3; do
+		if "${SUDO[@]}" apt-get update -qq &&
+			"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null; then
+			break
+		fi
+		[ "$try" -lt 3 ] || { echo "install-deps.sh: apt-get failed three times" >&2; exit 1; }
+		log "apt-get failed (try $try of 3); retrying in 10 s"
+		sleep 10
+	done
 else
 	log "Debian packages already installed: ${APT_PACKAGES[*]}"
 fi
