@@ -123,6 +123,10 @@ func numberLike(v string) bool {
 	if c := v[0]; !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
 		return false // every YAML number and timestamp starts so
 	}
+	// yaml.v3 drops underscores before it resolves a number (YAML 1.1).
+	if u := strings.ReplaceAll(v, "_", ""); u != v && u != "" && numberLike(u) {
+		return true
+	}
 	if _, err := strconv.ParseFloat(v, 64); err == nil {
 		return true
 	}
