@@ -3,6 +3,10 @@
 #
 # Side by side, in one hyperfine run per (action, entries):
 #   remoteyaml     the helper, built from ./cmd/docker-credential-remoteyaml
+#   remoteyaml-keyring  the same binary with its keyring backend
+#                  (REMOTEYAML_SECRETS=keyring; APPTAINER_CONFIGDIR holds a
+#                  remote.yaml without Auth, the secrets are items of the same
+#                  gnome-keyring login keyring secretservice uses); informational
 #   floor          bench/floor: reads stdin, reads remote.yaml, prints a fixed JSON
 #                  line -- the least any file-backed helper can do per call
 #   noop           bench/noop: a Go binary that only starts and exits
@@ -90,6 +94,7 @@ cleanup() {
 inner() {
 	local n=$1 d=$T/data/$1
 	export APPTAINER_CONFIGDIR=$d/config PASSWORD_STORE_DIR=$d/pass XDG_DATA_HOME=$d/share
+	local kconf=$d/config-keyring
 
 	local t0
 	t0=$(now)
@@ -100,20 +105,55 @@ inner() {
 	eval "$(printf '%s' "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
 	read -r host user <"$T/in/mid-$n"
 
-	local -a names=(remoteyaml floor noop pass secretservice)
+	local -a names=(remoteyaml remoteyaml-keyring floor noop pass secretservice)
+	local -a helpers=(remoteyaml remoteyaml-keyring pass secretservice)
 	local -A cmd=(
 		[remoteyaml]=$T/bin/docker-credential-remoteyaml
+		[remoteyaml-keyring]=$T/bin/docker-credential-remoteyaml
 		[floor]=$T/bin/floor
 		[noop]=$T/bin/noop
 		[pass]=$(command -v docker-credential-pass)
 		[secretservice]=$(command -v docker-credential-secretservice)
 	)
+	# Environment of a command (VAR=value words, no spaces in values): a
+	# prefix assignment in hyperfine's sh -c, so no extra process is timed.
+	local -A envs=(
+		[remoteyaml-keyring]="REMOTEYAML_SECRETS=keyring APPTAINER_CONFIGDIR=$kconf"
+	)
+	# run [WRAPPER...] -- C ARGS...: command C, with its environment through
+	# env, which execs into it (so GNU time still measures the command's own
+	# process: env's RSS before the exec is below the helper's).
+	run() {
+		local w=()
+		while [[ $1 != -- ]]; do
+			w+=("$1")
+			shift
+		done
+		local c=$2
+		shift 2
+		if [[ -n ${envs[$c]:-} ]]; then
+			# shellcheck disable=SC2086 # VAR=value words
+			"${w[@]}" env ${envs[$c]} "${cmd[$c]}" "$@"
+		else
+			"${w[@]}" "${cmd[$c]}" "$@"
+		fi
+	}
+	# The keyring backend's remote.yaml must have no secret of its own.
+	no_auth() {
+		local auth entries
+		auth=$(grep -c '^      Auth: ' "$kconf/remote.yaml" || true)
+		entries=$(grep -c '^    - URI: ' "$kconf/remote.yaml" || true)
+		[[ $auth == 0 ]] || die "remoteyaml-keyring ($1, entries=$n): $kconf/remote.yaml has $auth Auth lines"
+		[[ $entries == "$n" ]] || die "remoteyaml-keyring ($1, entries=$n): $kconf/remote.yaml has $entries entries, expected $n"
+	}
 
 	# Sanity: every helper returns the middle login (this also makes the keyring
-	# daemon load its file before anything is timed).
+	# daemon load its file before anything is timed). remoteyaml-keyring's
+	# remote.yaml has no Auth, so its answer can only come through the keyring.
 	local c out
-	for c in remoteyaml pass secretservice; do
-		out=$("${cmd[$c]}" get <"$T/in/get-$n" 2>&1) || die "$c get $host (entries=$n) failed: $out"
+	no_auth "before get"
+	for c in "${helpers[@]}"; do
+		out=$(run -- "$c" get <"$T/in/get-$n" 2>&1) || die "$c get $host (entries=$n) failed: $out"
 		[[ $out == *"\"Username\":\"$user\""* ]] || die "$c get $host (entries=$n): unexpected reply: $out"
 	done
 	log "entries=$n: all helpers return $host; keyring daemon up and loaded in $(since "$t0")"
@@ -123,7 +163,7 @@ inner() {
 	for action in get store; do
 		args=()
 		for c in "${names[@]}"; do
-			args+=(-n "$c" "${cmd[$c]} $action < $T/in/$action-$n")
+			args+=(-n "$c" "${envs[$c]:+${envs[$c]} }${cmd[$c]} $action < $T/in/$action-$n")
 		done
 		if [[ $action == store ]]; then
 			# A new secret for the same (middle) login before every run: each
@@ -137,13 +177,19 @@ inner() {
 
 	# After all those stores every helper still stores and returns the login.
 	local want
-	for c in remoteyaml pass secretservice; do
+	for c in "${helpers[@]}"; do
 		sh "$T/in/prep-store-$n.sh"
 		want=$(sed 's/.*"Secret":"\([^"]*\)".*/\1/' "$T/in/store-$n")
-		out=$("${cmd[$c]}" store <"$T/in/store-$n" 2>&1) || die "$c store (entries=$n) failed: $out"
-		out=$("${cmd[$c]}" get <"$T/in/get-$n" 2>&1) || die "$c get after store (entries=$n) failed: $out"
+		out=$(run -- "$c" store <"$T/in/store-$n" 2>&1) || die "$c store (entries=$n) failed: $out"
+		out=$(run -- "$c" get <"$T/in/get-$n" 2>&1) || die "$c get after store (entries=$n) failed: $out"
 		[[ $out == *"\"Secret\":\"$want\""* ]] || die "$c get after store (entries=$n): unexpected reply: $out"
 	done
+	no_auth "after store"
+	# Every store replaced the middle login's item (go-keyring's CreateItem
+	# with replace), so the keyring still holds exactly one item for it.
+	local items
+	items=$(secret-tool search --all service remoteyaml username "docker://$host" 2>&1 | grep -c '^attribute.service = remoteyaml$' || true)
+	[[ $items == 1 ]] || die "remoteyaml-keyring (entries=$n): $items keyring items for docker://$host after the store runs, expected 1"
 	local lines
 	lines=$(grep -c '^    - URI: ' "$APPTAINER_CONFIGDIR/remote.yaml" || true)
 	[[ $lines == "$n" ]] || log "warning: remote.yaml has $lines Credentials entries after the store runs, expected $n"
@@ -157,7 +203,7 @@ inner() {
 			max=0
 			for ((i = 0; i < ${BENCH_RSS_RUNS:-5}; i++)); do
 				if [[ $action == store ]]; then sh "$T/in/prep-store-$n.sh"; fi
-				/usr/bin/time -f %M -o "$T/res/rss.one" "${cmd[$c]}" "$action" <"$T/in/$action-$n" >/dev/null 2>&1 || true
+				run /usr/bin/time -f %M -o "$T/res/rss.one" -- "$c" "$action" <"$T/in/$action-$n" >/dev/null 2>&1 || true
 				k=$(tail -1 "$T/res/rss.one")
 				if ((k > max)); then max=$k; fi
 			done
@@ -233,9 +279,10 @@ main() {
 	for n in $sizes; do
 		d=$T/data/$n
 		t0=$(now)
-		"$T/bin/gen" -n "$n" -remote "$d/config/remote.yaml" -keyring "$d/share/keyrings/login.keyring" -keyring-password "$KEYRING_PASSWORD"
+		"$T/bin/gen" -n "$n" -remote "$d/config/remote.yaml" -remote-keyring "$d/config-keyring/remote.yaml" \
+			-keyring "$d/share/keyrings/login.keyring" -keyring-password "$KEYRING_PASSWORD"
 		printf login >"$d/share/keyrings/default"
-		ts="remote.yaml and keyring file $(since "$t0")"
+		ts="remote.yaml (2: with and without Auth) and keyring file ($((2 * n)) items) $(since "$t0")"
 
 		# pass store: bench/gen lays out the plaintext files the way
 		# docker-credential-pass names them; gpg --multifile encrypts them in
@@ -264,7 +311,10 @@ main() {
 
 	for n in $sizes; do
 		t0=$(now)
-		dbus-run-session -- bash "$SELF" __inner "$n" 2> >(grep -v --line-buffered -e 'Failed to set fd limit' -e 'discover_other_daemon' >&2)
+		# gnome-keyring-daemon's noise; its "discover_other_daemon: 1" has no
+		# newline, so only that text goes, not the log line glued to it.
+		dbus-run-session -- bash "$SELF" __inner "$n" 2> >(sed -u -e '/Failed to set fd limit/d' \
+			-e '/discover_other_daemon/{s/discover_other_daemon: [0-9]*//;/^$/d}' >&2)
 		log "entries=$n done in $(since "$t0")"
 	done
 
@@ -297,7 +347,7 @@ main() {
 		cat "$T/res/machine.md"
 		echo "## Results"
 		echo
-		"$T/bin/report" -dir "$T/res" "${specs[@]}"
+		"$T/bin/report" -dir "$T/res" -info remoteyaml-keyring -compare secretservice "${specs[@]}"
 		echo
 		echo "## Package init (GODEBUG=inittrace=1, get, $first entries)"
 		echo
@@ -316,6 +366,12 @@ main() {
 		echo "  empty password: gnome-keyring keeps such a keyring in its textual format, whose loader is"
 		echo "  quadratic (10,000 items: > 50 s to load, every store hit the 25 s D-Bus timeout); and storing"
 		echo "  10,000 items through the daemon costs O(n) per store (it rewrites the whole file), ~30 min."
+		echo "- remoteyaml-keyring: the helper with REMOTEYAML_SECRETS=keyring and a second remote.yaml whose"
+		echo "  entries have no Auth; its secrets are N more items of the same login keyring, with the label,"
+		echo "  attributes (service=remoteyaml, username=<entry URI>) and secret (\`Basic base64(user:secret)\`)"
+		echo "  go-keyring's CreateItem gives them. So the keyring holds 2N items for both secretservice and"
+		echo "  remoteyaml-keyring (each searches by its own attributes). Informational: no target of its own;"
+		echo "  the target column compares it with secretservice, the other keyring-backed helper."
 	} >"$T/res/results.md"
 	cp "$T/res/results.md" "$results"
 	echo

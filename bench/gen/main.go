@@ -3,11 +3,17 @@
 //   - plaintext files laid out as docker-credential-pass stores them
 //     (<store>/docker-credential-helpers/<base64url(server)>/<username>, to be
 //     gpg-encrypted by the caller; their paths are printed NUL-separated on stdout),
+//   - with -remote-keyring, a second remote.yaml for the helper's keyring
+//     backend (REMOTEYAML_SECRETS=keyring): the same entries without Auth,
 //   - a gnome-keyring login keyring holding the items (and attributes)
-//     docker-credential-secretservice stores: in gnome-keyring's binary
-//     encrypted format (what every keyring with a password uses; see
-//     writeBinaryKeyring), or with -keyring-password "" in the textual format
-//     gnome-keyring writes for an empty password.
+//     docker-credential-secretservice stores, and also the items the
+//     helper's keyring backend stores through go-keyring (attributes
+//     service=remoteyaml and username=<entry URI>, no xdg:schema, label
+//     "Password for '<uri>' on 'remoteyaml'", secret the Authorization
+//     value "Basic base64(user:secret)"), 2N items in all: in
+//     gnome-keyring's binary encrypted format (what every keyring with a
+//     password uses; see writeBinaryKeyring), or with -keyring-password ""
+//     in the textual format gnome-keyring writes for an empty password.
 //
 // Entry i (1-based) is server Host(i), username user<i>, secret secret-<i>-….
 package main
@@ -40,6 +46,7 @@ func basicAuth(i int) string {
 func main() {
 	n := flag.Int("n", 10, "number of logins")
 	remote := flag.String("remote", "", "write remote.yaml here")
+	remoteKeyring := flag.String("remote-keyring", "", "write a remote.yaml for the keyring backend here (entries without Auth)")
 	pass := flag.String("pass", "", "write plaintext docker-credential-pass files under this PASSWORD_STORE_DIR")
 	keyring := flag.String("keyring", "", "write a gnome-keyring login.keyring here")
 	keyringPassword := flag.String("keyring-password", "bench", "the keyring's password (empty: textual, unencrypted format)")
@@ -59,6 +66,14 @@ func main() {
 			}
 		}))
 	}
+	if *remoteKeyring != "" {
+		check(writeFile(*remoteKeyring, func(w *bufio.Writer) {
+			w.WriteString("Active: DefaultRemote\nRemotes:\n    DefaultRemote:\n        URI: cloud.apptainer.org\n        System: true\n        Exclusive: false\nCredentials:\n")
+			for i := 1; i <= *n; i++ {
+				fmt.Fprintf(w, "    - URI: %s\n      Insecure: false\n", entryURI(i))
+			}
+		}))
+	}
 	if *pass != "" {
 		out := bufio.NewWriter(os.Stdout)
 		for i := 1; i <= *n; i++ {
@@ -73,20 +88,52 @@ func main() {
 	}
 	if *keyring != "" {
 		now := time.Now().Unix()
+		items := keyringItems(*n)
 		if *keyringPassword != "" {
-			check(writeBinaryKeyring(*keyring, *keyringPassword, *n, now))
+			check(writeBinaryKeyring(*keyring, *keyringPassword, items, now))
 			return
 		}
 		check(writeFile(*keyring, func(w *bufio.Writer) {
 			fmt.Fprintf(w, "[keyring]\ndisplay-name=Login\nctime=%d\nmtime=%d\nlock-on-idle=false\nlock-after=false\n", now, now)
-			for i := 1; i <= *n; i++ {
-				fmt.Fprintf(w, "\n[%d]\nitem-type=0\ndisplay-name=%s\nsecret=%s\nmtime=%d\nctime=%d\n", i, host(i), secret(i), now, now)
-				for j, a := range attrs(i) {
-					fmt.Fprintf(w, "\n[%d:attribute%d]\nname=%s\ntype=string\nvalue=%s\n", i, j, a[0], a[1])
+			for k, it := range items {
+				id := k + 1
+				fmt.Fprintf(w, "\n[%d]\nitem-type=0\ndisplay-name=%s\nsecret=%s\nmtime=%d\nctime=%d\n", id, it.label, it.secret, now, now)
+				for j, a := range it.attrs {
+					fmt.Fprintf(w, "\n[%d:attribute%d]\nname=%s\ntype=string\nvalue=%s\n", id, j, a[0], a[1])
 				}
 			}
 		}))
 	}
+}
+
+// entryURI is entry i's Credentials URI in remote.yaml, which the keyring
+// backend uses as the item's username attribute.
+func entryURI(i int) string { return "docker://" + host(i) }
+
+// keyringService is credstore.KeyringService.
+const keyringService = "remoteyaml"
+
+// A keyringItem is one generic-secret (type 0) item of the login keyring.
+type keyringItem struct {
+	label, secret string
+	attrs         [][2]string
+}
+
+// keyringItems are the login keyring's items: N for
+// docker-credential-secretservice, then N for the helper's keyring backend.
+func keyringItems(n int) []keyringItem {
+	items := make([]keyringItem, 0, 2*n)
+	for i := 1; i <= n; i++ {
+		items = append(items, keyringItem{host(i), secret(i), attrs(i)})
+	}
+	for i := 1; i <= n; i++ {
+		items = append(items, keyringItem{
+			label:  fmt.Sprintf("Password for '%s' on '%s'", entryURI(i), keyringService),
+			secret: "Basic " + basicAuth(i),
+			attrs:  keyringAttrs(i),
+		})
+	}
+	return items
 }
 
 // attrs are the attributes docker-credential-secretservice gives an item, in
@@ -95,13 +142,21 @@ func attrs(i int) [][2]string {
 	return [][2]string{{"docker_cli", "1"}, {"label", "Docker Credentials"}, {"server", host(i)}, {"username", user(i)}, {"xdg:schema", "io.docker.Credentials"}}
 }
 
+// keyringAttrs are the attributes go-keyring (v0.2.8, keyring_unix.go) gives
+// the helper's item for entry i through the Secret Service's CreateItem:
+// exactly service and username, no xdg:schema; gnome-keyring stores the item
+// as type 0 (generic secret), as it does any CreateItem without a schema.
+func keyringAttrs(i int) [][2]string {
+	return [][2]string{{"service", keyringService}, {"username", entryURI(i)}}
+}
+
 // writeBinaryKeyring writes gnome-keyring's binary keyring format, as
 // pkcs11/secret-store/gkm-secret-binary.c (gkm_secret_binary_write) does:
 // header, hashed attributes (MD5 hex of each value) in the clear, then the
 // items AES-128-CBC encrypted with a key and IV from iterated SHA-256 of
 // password||salt (egg_symkey_generate_simple), led by an MD5 of the rest.
 // Big-endian uint32s; strings are a uint32 length and bytes (0xffffffff: NULL).
-func writeBinaryKeyring(path, password string, n int, now int64) error {
+func writeBinaryKeyring(path, password string, items []keyringItem, now int64) error {
 	var b bytes.Buffer
 	u32 := func(w *bytes.Buffer, v uint32) { binary.Write(w, binary.BigEndian, v) }
 	str := func(w *bytes.Buffer, s string) { u32(w, uint32(len(s))); w.WriteString(s) }
@@ -125,12 +180,12 @@ func writeBinaryKeyring(path, password string, n int, now int64) error {
 	for k := 0; k < 4; k++ {
 		u32(&b, 0)
 	}
-	u32(&b, uint32(n))
-	for i := 1; i <= n; i++ {
-		u32(&b, uint32(i)) // id
-		u32(&b, 0)         // type: generic secret
-		u32(&b, 5)
-		for _, a := range attrs(i) {
+	u32(&b, uint32(len(items)))
+	for k, it := range items {
+		u32(&b, uint32(k+1)) // id
+		u32(&b, 0)           // type: generic secret
+		u32(&b, uint32(len(it.attrs)))
+		for _, a := range it.attrs {
 			sum := md5.Sum([]byte(a[1]))
 			str(&b, a[0])
 			u32(&b, 0)
@@ -140,17 +195,17 @@ func writeBinaryKeyring(path, password string, n int, now int64) error {
 
 	var e bytes.Buffer
 	e.Write(make([]byte, 16)) // MD5 of the rest, below
-	for i := 1; i <= n; i++ {
-		str(&e, host(i)) // label
-		str(&e, secret(i))
+	for _, it := range items {
+		str(&e, it.label)
+		str(&e, it.secret)
 		tm(&e, now)
 		tm(&e, now)
 		null(&e)
 		for k := 0; k < 4; k++ {
 			u32(&e, 0)
 		}
-		u32(&e, 5)
-		for _, a := range attrs(i) {
+		u32(&e, uint32(len(it.attrs)))
+		for _, a := range it.attrs {
 			str(&e, a[0])
 			u32(&e, 0)
 			str(&e, a[1])

@@ -1,8 +1,10 @@
 // Command report turns the benchmark's hyperfine JSON exports and max-RSS
 // measurements into a Markdown table with ratios to the floor and the
-// issue's targets marked on the helper's rows.
+// issue's targets marked on the helper's rows. Rows of an -info command
+// (the keyring backend) have no target: they are marked informational and
+// compared with the -compare command instead.
 //
-//	report -dir DIR -helper NAME -floor NAME get:10 get:1000 store:10 …
+//	report -dir DIR -helper NAME -floor NAME [-info NAME -compare NAME] get:10 get:1000 store:10 …
 //
 // reads DIR/<action>-<entries>.json (hyperfine --export-json) and DIR/rss.tsv
 // (lines: action entries command maxrss-KiB).
@@ -32,6 +34,8 @@ func main() {
 	dir := flag.String("dir", ".", "directory with <action>-<entries>.json and rss.tsv")
 	helper := flag.String("helper", "remoteyaml", "command name the targets apply to")
 	floor := flag.String("floor", "floor", "command name of the floor")
+	info := flag.String("info", "", "command name of an informational row (no target; compared with -compare)")
+	compare := flag.String("compare", "", "command name the -info command is compared with")
 	flag.Parse()
 
 	rss := map[string]int{}
@@ -51,7 +55,7 @@ func main() {
 	fmt.Println("| action | entries | command | mean ± σ (ms) | × floor | median (ms) | median × floor | max RSS (KiB) | RSS × floor | target (on the mean) |")
 	fmt.Println("|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
 	met, total, noisy := 0, 0, 0
-	var misses []string
+	var misses, infos []string
 	for _, spec := range flag.Args() {
 		action, entries, _ := strings.Cut(spec, ":")
 		b, err := os.ReadFile(filepath.Join(*dir, action+"-"+entries+".json"))
@@ -64,10 +68,13 @@ func main() {
 			fmt.Fprintln(os.Stderr, "report:", err)
 			continue
 		}
-		var fl *result
+		var fl, cmp *result
 		for i := range doc.Results {
-			if doc.Results[i].Command == *floor {
+			switch doc.Results[i].Command {
+			case *floor:
 				fl = &doc.Results[i]
+			case *compare:
+				cmp = &doc.Results[i]
 			}
 		}
 		flRSS := rss[action+"/"+entries+"/"+*floor]
@@ -125,6 +132,18 @@ func main() {
 				}
 				target = strings.Join(parts, " · ")
 			}
+			if *info != "" && r.Command == *info {
+				target = "keyring backend, informational"
+				sum := fmt.Sprintf("%s at %s entries: %.2f ms", action, group(entries), r.Mean*1000)
+				if fl != nil && fl.Mean > 0 && fl.Median > 0 {
+					sum += fmt.Sprintf(", %.2f× the floor (median %.2f×)", tr, r.Median/fl.Median)
+				}
+				if cmp != nil && cmp.Mean > 0 && cmp.Median > 0 {
+					target += fmt.Sprintf(" · %.2f× %s (median %.2f×)", r.Mean/cmp.Mean, *compare, r.Median/cmp.Median)
+					sum += fmt.Sprintf(", %.2f× %s (median %.2f×)", r.Mean/cmp.Mean, *compare, r.Median/cmp.Median)
+				}
+				infos = append(infos, sum)
+			}
 			name := r.Command
 			if r.Command == *helper {
 				name = "**" + name + "**"
@@ -140,6 +159,12 @@ func main() {
 	fmt.Println(".")
 	for _, m := range misses {
 		fmt.Println("- missed:", m)
+	}
+	if len(infos) > 0 {
+		fmt.Printf("\n%s (the helper's keyring backend, informational: no target; ratios on the mean):\n", *info)
+		for _, m := range infos {
+			fmt.Println("-", m)
+		}
 	}
 }
 
