@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"reflect"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -74,14 +75,20 @@ func (d *Document) Config() Config { return cloneConfig(d.cfg) }
 // equal literal host, port as written, path ignored; no host never matches.
 func SameURI(a, b string) bool {
 	ua, err := url.Parse(a)
-	if err != nil {
+	if err != nil || ua.Host == "" {
+		return false
+	}
+	return sameURIAs(ua, b)
+}
+
+// sameURIAs is SameURI with a already parsed: an edit compares one URI with
+// every entry, and most entries are turned away by the host test alone.
+func sameURIAs(ua *url.URL, b string) bool {
+	if ua.Host == "" || (!strings.Contains(b, ua.Host) && !strings.Contains(b, "%")) {
 		return false
 	}
 	ub, err := url.Parse(b)
-	if err != nil {
-		return false
-	}
-	return ua.Host != "" && ua.Host == ub.Host && ua.Scheme == ub.Scheme
+	return err == nil && ua.Host == ub.Host && ua.Scheme == ub.Scheme
 }
 
 // PutCredential adds c, or replaces the login it stands for. Every entry
@@ -102,8 +109,12 @@ func (d *Document) PutCredential(c Credential, also func(Credential) bool) error
 		return errors.New("a login needs a URI")
 	}
 	var matches []int
+	cu, _ := url.Parse(c.URI)
+	if cu == nil {
+		cu = &url.URL{}
+	}
 	for i, e := range d.cfg.Credentials {
-		if SameURI(c.URI, e.URI) || (also != nil && also(e)) {
+		if sameURIAs(cu, e.URI) || (also != nil && also(e)) {
 			matches = append(matches, i)
 		}
 	}

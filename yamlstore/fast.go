@@ -49,7 +49,16 @@ type fline struct {
 type fparser struct {
 	lines []fline
 	i     int
-	nodes bool // build the node tree too
+	nodes bool        // build the node tree too
+	slab  []yaml.Node // nodes are carved from chunks: one allocation per 256
+}
+
+func (p *fparser) newNode() *yaml.Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]yaml.Node, 0, 256)
+	}
+	p.slab = p.slab[:len(p.slab)+1]
+	return &p.slab[len(p.slab)-1]
 }
 
 func (p *fparser) split(s string) bool {
@@ -105,8 +114,7 @@ func kv(l fline, off int) (key, val string, valCol int, ok bool) {
 }
 
 var (
-	special = map[string]bool{"true": true, "false": true, "null": true, "~": true, "yes": true, "no": true,
-		"on": true, "off": true, "y": true, "n": true, "<<": true}
+	special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", "<<"}
 )
 
 func plainKey(k string) bool {
@@ -116,7 +124,20 @@ func plainKey(k string) bool {
 			return false
 		}
 	}
-	return k[0] != '-' && k[0] != '.' && !(len(k) <= 5 && special[strings.ToLower(k)]) && !numberLike(k)
+	return k[0] != '-' && k[0] != '.' && !isSpecial(k) && !numberLike(k)
+}
+
+// isSpecial reports a word YAML resolves to a bool, a null or a merge key.
+func isSpecial(v string) bool {
+	if len(v) > 5 {
+		return false
+	}
+	for _, w := range special {
+		if strings.EqualFold(v, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func numberLike(v string) bool {
@@ -151,7 +172,7 @@ func plainString(v string) bool {
 			return false
 		}
 	}
-	if len(v) <= 5 && special[strings.ToLower(v)] {
+	if isSpecial(v) {
 		return false
 	}
 	return !strings.Contains(v, ": ") && !strings.HasSuffix(v, ":") && !numberLike(v)
@@ -161,7 +182,9 @@ func (p *fparser) scalar(tag, v string, line, col int) *yaml.Node {
 	if !p.nodes {
 		return nil
 	}
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v, Line: line, Column: col + 1}
+	n := p.newNode()
+	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v, Line: line, Column: col + 1}
+	return n
 }
 
 // node makes a collection node; without a tree it is a scratch node that
@@ -170,7 +193,9 @@ func (p *fparser) node(kind yaml.Kind, tag string) *yaml.Node {
 	if !p.nodes {
 		return &scratch
 	}
-	return &yaml.Node{Kind: kind, Tag: tag}
+	n := p.newNode()
+	*n = yaml.Node{Kind: kind, Tag: tag}
+	return n
 }
 
 var scratch yaml.Node
