@@ -340,8 +340,15 @@ func quote(s string) string {
 	return strconv.Quote(s[:n]) + "..."
 }
 
-// containsFold is strings.Contains ignoring ASCII case, without allocating.
+// containsFold is strings.Contains ignoring ASCII case, without allocating;
+// sub must be lower-case.
 func containsFold(s, sub string) bool {
+	if strings.Contains(s, sub) {
+		return true
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) < 0 {
+		return false // sub is lower-case (a canonical host): no other spelling can match
+	}
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true
