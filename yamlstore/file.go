@@ -43,10 +43,6 @@ func (f *File) Read() (*Document, error) {
 	return d, nil
 }
 
-// ReadBytes returns the file's bytes (nil if it does not exist), bounded by
-// MaxSize.
-func (f *File) ReadBytes() ([]byte, error) { return readLimited(f.Path) }
-
 func readLimited(path string) ([]byte, error) {
 	fh, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
