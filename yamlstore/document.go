@@ -123,7 +123,7 @@ func (d *Document) PutCredential(c Credential, also func(Credential) bool) error
 		want.Credentials = append(want.Credentials, c)
 	} else {
 		want.Credentials[matches[0]] = c
-		want.Credentials = removeIndexes(want.Credentials, matches[1:])
+		want.Credentials = withoutIndexes(want.Credentials, matches[1:])
 	}
 	return d.apply(want,
 		func() ([]byte, error) { return d.linePut(c, matches) },
@@ -147,7 +147,7 @@ func (d *Document) RemoveCredentials(match func(Credential) bool) (int, error) {
 		return 0, nil
 	}
 	want := cloneConfig(d.cfg)
-	want.Credentials = removeIndexes(want.Credentials, idx)
+	want.Credentials = withoutIndexes(want.Credentials, idx)
 	return len(idx), d.apply(want,
 		func() ([]byte, error) { return d.lineRemove(idx) },
 		func(root *yaml.Node) error { return treeRemove(root, idx) })
@@ -272,7 +272,8 @@ func checkValue(key, v string) error {
 	return nil
 }
 
-func removeIndexes(s []Credential, idx []int) []Credential {
+// withoutIndexes returns s without the elements at idx, in a new slice.
+func withoutIndexes[T any](s []T, idx []int) []T {
 	drop := make(map[int]bool, len(idx))
 	for _, i := range idx {
 		drop[i] = true

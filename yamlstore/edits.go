@@ -73,7 +73,7 @@ func (d *Document) newSeqCols(t text, rootCol int) (dash, key int) {
 		for i := 1; i < len(remotes.Content); i += 2 {
 			k, ks, _ := mappingValue(remotes.Content[i], "Keyservers")
 			if isBlock(ks, yaml.SequenceNode) && len(ks.Content) > 0 && isBlock(ks.Content[0], yaml.MappingNode) {
-				if _, _, _, err := t.seqLayout(ks); err == nil {
+				if _, err := t.seqLayout(ks); err == nil {
 					kd, kk := t.itemCols(ks.Content[0])
 					off := kd - byteCol(t.lines[k.Line-1], k.Column)
 					if off >= 0 {
@@ -119,7 +119,7 @@ func (d *Document) credentialsSeq(t text) (k, v *yaml.Node, pairEnd int, starts 
 	if !isBlock(v, yaml.SequenceNode) {
 		return nil, nil, 0, nil, errLayout
 	}
-	starts, _, _, err = t.seqLayout(v)
+	starts, err = t.seqLayout(v)
 	return k, v, ends[i], starts, err
 }
 
@@ -186,25 +186,27 @@ func (t text) itemEdits(m *yaml.Node, start, end int, old, c Credential) ([]edit
 	}
 	type field struct {
 		name, val  string
+		literal    bool // a bool, written as is; strings are rendered as YAML scalars
 		omit, diff bool
 	}
 	fields := []field{
-		{"URI", c.URI, false, old.URI != c.URI},
-		{"Auth", c.Auth, c.Auth == "", old.Auth != c.Auth},
-		{"Insecure", strconv.FormatBool(c.Insecure), false, old.Insecure != c.Insecure},
+		{"URI", c.URI, false, false, old.URI != c.URI},
+		{"Auth", c.Auth, false, c.Auth == "", old.Auth != c.Auth},
+		{"Insecure", strconv.FormatBool(c.Insecure), true, false, old.Insecure != c.Insecure},
+	}
+	// render writes f's value; a replaced string keeps the quotes of the
+	// value it replaces.
+	render := func(f field, style yaml.Style) (string, error) {
+		if f.literal {
+			return f.val, nil
+		}
+		return styled(f.val, style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle))
 	}
 	ends := t.pairEnds(m, end+1)
 	var edits []edit
 	prevEnd := -1
 	for _, f := range fields {
 		k, v, i := mappingValue(m, f.name)
-		val, err := scalar(f.val)
-		if err != nil {
-			return nil, err
-		}
-		if f.name == "Insecure" {
-			val = f.val
-		}
 		switch {
 		case k != nil && f.omit:
 			if k.Line-1 == start || ends[i] != k.Line-1 {
@@ -213,10 +215,9 @@ func (t text) itemEdits(m *yaml.Node, start, end int, old, c Credential) ([]edit
 			edits = append(edits, edit{k.Line - 1, k.Line, nil})
 		case k != nil:
 			if f.diff {
-				if f.name != "Insecure" {
-					if q, err := styled(f.val, v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle)); err == nil {
-						val = q
-					}
+				val, err := render(f, v.Style)
+				if err != nil {
+					return whole()
 				}
 				e, err := t.replaceValue(v, val)
 				if err != nil {
@@ -228,6 +229,10 @@ func (t text) itemEdits(m *yaml.Node, start, end int, old, c Credential) ([]edit
 		case !f.omit:
 			if prevEnd < 0 {
 				return whole()
+			}
+			val, err := render(f, 0)
+			if err != nil {
+				return nil, err
 			}
 			edits = append(edits, edit{prevEnd + 1, prevEnd + 1, []string{strings.Repeat(" ", key) + f.name + ": " + val}})
 		}

@@ -197,25 +197,22 @@ func (t text) pairEnds(m *yaml.Node, end int) []int {
 	return ends
 }
 
-// itemStarts gives the line of each item's dash in block sequence s, and
-// the byte columns of the dash and of the item's keys.
-func (t text) seqLayout(s *yaml.Node) (starts []int, dash, key int, err error) {
-	for i, it := range s.Content {
+// seqLayout gives the line of each item's dash in block sequence s, or
+// errLayout unless every item is a block mapping starting on its dash line.
+func (t text) seqLayout(s *yaml.Node) (starts []int, err error) {
+	for _, it := range s.Content {
 		if !isBlock(it, yaml.MappingNode) || len(it.Content) == 0 {
-			return nil, 0, 0, errLayout
+			return nil, errLayout
 		}
 		l := t.lines[it.Line-1]
 		kc := byteCol(l, it.Column)
 		d := strings.LastIndexByte(l[:kc], '-')
 		if d < 0 || strings.TrimLeft(l[:d], " ") != "" || strings.TrimSpace(l[d+1:kc]) != "" {
-			return nil, 0, 0, errLayout
-		}
-		if i == len(s.Content)-1 || i == 0 {
-			dash, key = d, kc
+			return nil, errLayout
 		}
 		starts = append(starts, it.Line-1)
 	}
-	return starts, dash, key, nil
+	return starts, nil
 }
 
 func mappingValue(m *yaml.Node, key string) (k, v *yaml.Node, i int) {

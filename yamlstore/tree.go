@@ -85,17 +85,7 @@ func treeRemove(root *yaml.Node, idx []int) error {
 // treeRemoveItems removes the items at node indexes idx; with the last
 // non-null item gone, the Credentials key goes too.
 func treeRemoveItems(root, seq *yaml.Node, idx []int) error {
-	drop := map[int]bool{}
-	for _, i := range idx {
-		drop[i] = true
-	}
-	kept := seq.Content[:0:0]
-	for i, n := range seq.Content {
-		if !drop[i] {
-			kept = append(kept, n)
-		}
-	}
-	seq.Content = kept
+	seq.Content = withoutIndexes(seq.Content, idx)
 	if len(nodeIndexes(seq, []int{0})) == 0 {
 		_, _, i := mappingValue(root, "Credentials")
 		dropPair(root, i)
