@@ -194,6 +194,7 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 			return err
 		}
 	}
+	sameLogin := yamlstore.SameLogin(l.URI)
 	var replaced []string
 	err = s.File.Update(func(d *yamlstore.Document) error {
 		c := yamlstore.Credential{URI: l.URI, Auth: auth, Insecure: l.Insecure}
@@ -202,7 +203,7 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 		}
 		replaced = replaced[:0]
 		for _, e := range d.Config().Credentials {
-			if same(e.URI) || yamlstore.SameURI(e.URI, l.URI) {
+			if same(e.URI) || sameLogin(e.URI) {
 				c.Insecure = c.Insecure || e.Insecure
 				if e.URI != l.URI {
 					replaced = append(replaced, e.URI)

@@ -73,22 +73,23 @@ func (d *Document) Config() Config { return cloneConfig(d.cfg) }
 // SameURI is the rule Apptainer and SingularityCE use to decide that two
 // logins are the same (internal/pkg/remote/util SameURI): equal scheme and
 // equal literal host, port as written, path ignored; no host never matches.
-func SameURI(a, b string) bool {
+func SameURI(a, b string) bool { return SameLogin(a)(b) }
+
+// SameLogin returns SameURI(a, ·) with a parsed once: an edit compares one
+// login with every entry, and most entries are turned away by the literal
+// host test alone, before any parse.
+func SameLogin(a string) func(b string) bool {
 	ua, err := url.Parse(a)
 	if err != nil || ua.Host == "" {
-		return false
+		return func(string) bool { return false }
 	}
-	return sameURIAs(ua, b)
-}
-
-// sameURIAs is SameURI with a already parsed: an edit compares one URI with
-// every entry, and most entries are turned away by the host test alone.
-func sameURIAs(ua *url.URL, b string) bool {
-	if ua.Host == "" || (!strings.Contains(b, ua.Host) && !strings.Contains(b, "%")) {
-		return false
+	return func(b string) bool {
+		if !strings.Contains(b, ua.Host) && !strings.Contains(b, "%") {
+			return false
+		}
+		ub, err := url.Parse(b)
+		return err == nil && ua.Host == ub.Host && ua.Scheme == ub.Scheme
 	}
-	ub, err := url.Parse(b)
-	return err == nil && ua.Host == ub.Host && ua.Scheme == ub.Scheme
 }
 
 // PutCredential adds c, or replaces the login it stands for. Every entry
@@ -109,12 +110,9 @@ func (d *Document) PutCredential(c Credential, also func(Credential) bool) error
 		return errors.New("a login needs a URI")
 	}
 	var matches []int
-	cu, _ := url.Parse(c.URI)
-	if cu == nil {
-		cu = &url.URL{}
-	}
+	same := SameLogin(c.URI)
 	for i, e := range d.cfg.Credentials {
-		if sameURIAs(cu, e.URI) || (also != nil && also(e)) {
+		if same(e.URI) || (also != nil && also(e)) {
 			matches = append(matches, i)
 		}
 	}
