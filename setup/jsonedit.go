@@ -119,14 +119,19 @@ func setString(data []byte, key, value string) (Splice, json.RawMessage, error) 
 		}
 		return Splice{Offset: p.valStart, Old: string(data[p.valStart:p.valEnd]), New: string(val)}, p.raw, nil
 	}
+	return insertPair(data, o, key, string(val)), nil, nil
+}
+
+// insertPair is the splice that adds key: raw as the first member of o.
+func insertPair(data []byte, o object, key, raw string) Splice {
 	k, _ := json.Marshal(key)
 	at := o.open + 1
 	if len(o.pairs) == 0 {
-		return Splice{Offset: at, New: string(k) + ": " + string(val)}, nil, nil
+		return Splice{Offset: at, New: string(k) + ": " + raw}
 	}
 	// Like the first member: same whitespace before it, then a comma.
 	indent := string(data[at:o.pairs[0].keyStart])
-	return Splice{Offset: at, New: indent + string(k) + ": " + string(val) + ","}, nil, nil
+	return Splice{Offset: at, New: indent + string(k) + ": " + raw + ","}
 }
 
 // removeKey drops every top-level member named key, with its separator.

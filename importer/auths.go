@@ -1,0 +1,134 @@
+package importer
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/remoteyaml/remoteyaml/atomicfile"
+	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/setup"
+)
+
+// authFile is the part of a docker config (config.json, auth.json,
+// docker-config.json) import reads: docker/cli's configfile format.
+type authFile struct {
+	Auths       map[string]authEntry `json:"auths"`
+	CredsStore  string               `json:"credsStore"`
+	CredHelpers map[string]string    `json:"credHelpers"`
+}
+
+type authEntry struct {
+	Auth          string `json:"auth"`
+	Username      string `json:"username"`
+	Password      string `json:"password"`
+	IdentityToken string `json:"identitytoken"`
+}
+
+func parseAuthFile(path string, data []byte) (authFile, error) {
+	var f authFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		// Never quote the decoder: its message may hold part of a secret.
+		return f, fmt.Errorf("reading %s: not a valid docker config (JSON); fix it, then import again", path)
+	}
+	return f, nil
+}
+
+// credential is the user and secret of an entry; an empty secret is the
+// marker docker login leaves when a helper holds the login.
+func (a authEntry) credential() (user, secret string, err error) {
+	user, secret = a.Username, a.Password
+	if a.Auth != "" {
+		raw, err := base64.StdEncoding.DecodeString(a.Auth)
+		if err != nil {
+			return "", "", errors.New(`its "auth" is not base64`)
+		}
+		var ok bool
+		if user, secret, ok = strings.Cut(string(raw), ":"); !ok {
+			return "", "", errors.New(`its "auth" lacks the user:password form`)
+		}
+	}
+	if a.IdentityToken != "" {
+		user, secret = credstore.TokenUser, a.IdentityToken
+	}
+	return user, secret, nil
+}
+
+// sortedKeys gives a file's logins in a stable order for the report.
+func (f authFile) sortedKeys() []string {
+	keys := make([]string, 0, len(f.Auths))
+	for k := range f.Auths {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// helperFor tells whether the file's own tool asks docker-credential-remoteyaml
+// for key, so that removing the plaintext copy loses that tool nothing.
+// Docker and Apptainer: "credsStore", or "credHelpers" for the key.
+// podman ignores credsStore: the drop-in setup writes, or credHelpers.
+func helperFor(env setup.Env, src Source, f authFile, key string) (bool, string) {
+	if f.CredHelpers[key] == setup.Helper || f.CredHelpers[hostOf(key)] == setup.Helper {
+		return true, ""
+	}
+	if src.Tool == setup.Podman {
+		if p, err := env.DropInPath(); err == nil {
+			if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), `"`+setup.Helper+`"`) {
+				return true, ""
+			}
+		}
+		return false, "podman does not ask the helper yet: run `remote-login setup --podman`, then import again"
+	}
+	if f.CredsStore == setup.Helper {
+		return true, ""
+	}
+	return false, fmt.Sprintf("%s does not ask the helper yet: run `remote-login setup --%s`, then import again", src.Tool, src.Tool)
+}
+
+// hostOf is the host part of an auths key (Apptainer keys some by host/path).
+func hostOf(key string) string {
+	key = strings.TrimPrefix(strings.TrimPrefix(key, "https://"), "http://")
+	h, _, _ := strings.Cut(key, "/")
+	return h
+}
+
+// removeAuth drops auths[key] from the file at path, if it still holds
+// the secret that was stored elsewhere; only that member's bytes change.
+func removeAuth(path, key, user, secret string) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real // keep a symlinked config a symlink
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	f, err := parseAuthFile(path, data)
+	if err != nil {
+		return err
+	}
+	e, ok := f.Auths[key]
+	if !ok {
+		return nil // removed meanwhile
+	}
+	if u, s, err := e.credential(); err != nil || u != user || s != secret {
+		return fmt.Errorf("%s: the login for %s changed while it was imported; it is kept there, import again", path, key)
+	}
+	out, changed, err := setup.RemoveMember(data, "auths", key)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if !changed {
+		return nil
+	}
+	return atomicfile.Write(path, out, fi.Mode().Perm())
+}
