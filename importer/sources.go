@@ -29,7 +29,8 @@ func (s Source) String() string {
 // them, each once (a path reached twice, e.g. REGISTRY_AUTH_FILE naming
 // Docker's config.json, is read once): Docker's config.json, podman's
 // auth.json files (REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json,
-// ~/.config/containers/auth.json, as containers/image looks them up), and
+// $XDG_CONFIG_HOME/containers/auth.json and ~/.config/containers/auth.json,
+// as containers/image looks them up), and
 // Apptainer's docker-config.json. A helper setup replaced in a file comes
 // right after that file.
 func Sources(env setup.Env) ([]Source, error) {
@@ -46,8 +47,10 @@ func Sources(env setup.Env) ([]Source, error) {
 	if d := env.Getenv("XDG_RUNTIME_DIR"); d != "" {
 		cands = append(cands, cand{setup.Podman, filepath.Join(d, "containers", "auth.json"), nil})
 	}
+	p, err = env.ContainersAuthFile() // $XDG_CONFIG_HOME/containers/auth.json
+	cands = append(cands, cand{setup.Podman, p, err})
 	if h := env.Getenv("HOME"); h != "" {
-		// containers/image: ~/.config, whatever XDG_CONFIG_HOME says.
+		// Older containers/image read ~/.config whatever XDG_CONFIG_HOME says.
 		cands = append(cands, cand{setup.Podman, filepath.Join(h, ".config", "containers", "auth.json"), nil})
 	}
 	p, err = env.ApptainerDockerConfig()

@@ -66,6 +66,7 @@ var commands = []func(*factory) *cli.Command{
 	newListCommand,
 	newLogoutCommand,
 	newSetupCommand,
+	newImportCommand,
 	newMigrateCommand,
 	newCompletionCommand,
 }
