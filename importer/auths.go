@@ -74,8 +74,8 @@ func (f authFile) sortedKeys() []string {
 // Docker and Apptainer: "credsStore", or "credHelpers" for the key.
 // podman ignores credsStore: the drop-in setup writes, or credHelpers.
 func helperFor(env setup.Env, src Source, f authFile, key string) (bool, string) {
-	if f.CredHelpers[key] == setup.Helper || f.CredHelpers[hostOf(key)] == setup.Helper {
-		return true, ""
+	if f.CredHelpers[key] == setup.Helper || f.CredHelpers[hostOf(key)] == setup.Helper || env.PerRegistryTool(src.Tool) {
+		return true, "" // per registry: import adds the entry before it removes the copy
 	}
 	if src.Tool == setup.Podman {
 		if p, err := env.DropInPath(); err == nil {

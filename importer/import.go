@@ -235,6 +235,12 @@ func (im *Importer) one(src Source, key, user, secret string, removable bool, ke
 		r.Status, r.Note = Copied, keepWhy
 		return r
 	}
+	if im.Env.PerRegistryTool(src.Tool) {
+		if _, err := setup.SyncPerRegistry(im.Env, k.Host, true); err != nil {
+			r.Status, r.Note = Failed, "stored, but the old copy stays: "+oneLine(err.Error())
+			return r
+		}
+	}
 	if err := removeAuth(src.Path, key, user, secret); err != nil {
 		r.Status, r.Note = Failed, "stored, but the old copy stays: "+oneLine(err.Error())
 		return r

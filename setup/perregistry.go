@@ -144,6 +144,24 @@ func (env Env) PerRegistryActive() bool {
 	return err == nil && len(r.Files) > 0
 }
 
+// PerRegistryTool tells whether tool is set up per registry.
+func (env Env) PerRegistryTool(tool string) bool {
+	p, err := env.PerRegistryRecordPath()
+	if err != nil {
+		return false
+	}
+	r, err := loadPerRegistry(p)
+	if err != nil {
+		return false
+	}
+	for _, fr := range r.Files {
+		if slices.Contains(fr.Owners, tool) {
+			return true
+		}
+	}
+	return false
+}
+
 // ApplyPerRegistry sets up each tool per registry, for hosts.
 func ApplyPerRegistry(env Env, tools, hosts []string) ([]Change, error) {
 	return perRegistry(env, func(rec *perRegistryRecord) ([]Change, error) {

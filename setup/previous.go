@@ -24,3 +24,26 @@ func (env Env) ReplacedHelper(path string) (string, error) {
 	}
 	return name, nil
 }
+
+// SetUpTools are the tools setup (the credsStore and drop-in kind, not
+// --per-registry) has recorded as set up.
+func (env Env) SetUpTools() ([]string, error) {
+	recPath, err := env.RecordPath()
+	if err != nil {
+		return nil, err
+	}
+	rec, err := loadRecord(recPath)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range Tools {
+		for _, fr := range rec.Files {
+			if containsOwner(fr, t) {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out, nil
+}

@@ -222,7 +222,7 @@ func apply(rec *record, tool string, t target) (Change, error) {
 			fr.Splice, fr.OldValue = &s, oldVal
 			c.What = `set "credsStore": "` + Helper + `"`
 			if oldVal != nil {
-				c.What += " (was " + string(oldVal) + "; logins kept there are no longer used: log in again)"
+				c.What += " (was " + string(oldVal) + "; its logins are no longer used: `remote-login import` copies them)"
 			} else {
 				c.What += ", other keys unchanged"
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/importer"
 	"github.com/remoteyaml/remoteyaml/setup"
 	"github.com/urfave/cli/v2"
@@ -57,16 +58,19 @@ func runImport(f *factory, opts *importOptions) error {
 		return failedf("%v", err)
 	}
 	im := &importer.Importer{Env: setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, Store: store, DryRun: opts.DryRun}
-	n := 0
+	n, done := 0, 0
 	problems, err := im.Run(func(r importer.Result) {
 		n++
+		if r.Status == importer.Moved || r.Status == importer.Copied {
+			done++
+		}
 		writeLine(f.IO.Out, "%s", r)
 	})
 	if err != nil {
 		return failedf("import: %v", oneLine(err.Error()))
 	}
 	where := store.File.Path
-	if store.Secrets == "keyring" {
+	if store.Secrets == credstore.InKeyring {
 		where = "the OS keyring (listed in " + store.File.Path + ")"
 	}
 	switch {
@@ -74,8 +78,8 @@ func runImport(f *factory, opts *importOptions) error {
 		writeLine(f.IO.Out, "No plaintext logins found: nothing to import.")
 	case opts.DryRun:
 		writeLine(f.IO.Out, "Dry run: nothing changed. Run `remote-login import` to do it.")
-	default:
-		writeLine(f.IO.Out, "Logins now in %s.", where)
+	case done > 0:
+		writeLine(f.IO.Out, "%d login(s) now in %s.", done, where)
 	}
 	if problems > 0 {
 		return failedf("import: %d login(s) left where they were (reasons above); fix them and run import again", problems)

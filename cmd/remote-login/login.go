@@ -307,5 +307,6 @@ func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.
 		return failedf("%s: the login is valid but could not be stored: %v", t.Raw, err)
 	}
 	writeLine(f.IO.Out, "Login Succeeded: %s stored in %s; every client set up with `remote-login setup` uses it.", t.EntryURI, store.File.Path)
+	syncPerRegistry(f, k.Host, true)
 	return nil
 }

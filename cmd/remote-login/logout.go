@@ -109,5 +109,6 @@ func runLogout(f *factory, opts *logoutOptions) error {
 		return failedf("%s: %v", t.Raw, err)
 	}
 	writeLine(f.IO.Out, "Removed the registry login %s from %s.", t.EntryURI, store.File.Path)
+	syncPerRegistry(f, k.Host, false)
 	return nil
 }

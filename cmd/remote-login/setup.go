@@ -1,22 +1,29 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/remoteyaml/remoteyaml/importer"
 
 	"github.com/remoteyaml/remoteyaml/setup"
 	"github.com/urfave/cli/v2"
 )
 
 type setupOptions struct {
-	Tools []string // empty: every tool found on PATH
-	Undo  bool
+	Tools       []string // empty: every tool found on PATH
+	Undo        bool
+	Force       bool // set up though the helper is not on PATH
+	PerRegistry bool // credHelpers for the registries with logins, not credsStore
 }
 
 func newSetupCommand(f *factory) *cli.Command {
 	return &cli.Command{
 		Name:      "setup",
 		Usage:     "make Docker, podman and Apptainer use docker-credential-remoteyaml",
-		UsageText: "remote-login setup [--docker] [--podman] [--apptainer] [--undo]",
+		UsageText: "remote-login setup [--docker] [--podman] [--apptainer] [--per-registry] [--force] [--undo]",
 		Description: `Points each tool at docker-credential-remoteyaml the way it looks helpers
 up, so that a login made later with any tool (oras login, docker login,
 podman login, apptainer registry login, remote-login) works for every tool,
@@ -39,9 +46,26 @@ $XDG_CONFIG_HOME/remoteyaml/setup.json: a file unchanged since is restored
 byte for byte (one setup created is removed); in a file changed since, only
 credsStore is set back.
 
+setup refuses when docker-credential-remoteyaml is not on PATH: the tools
+would then fail every pull, anonymous ones too ("executable file not
+found"). --force writes the files anyway (e.g. for nodes that have it).
+
+--per-registry names the helper only for the registries you have logins for
+("credHelpers": {"HOST": "remoteyaml"} in config.json, the containers
+auth.json $XDG_CONFIG_HOME/containers/auth.json and docker-config.json), as
+gcloud auth configure-docker does: on a node without the helper only those
+registries fail. remote-login login and logout add and remove the entries; a
+login made with docker, podman or oras login directly is not routed to the
+helper (it lands in that tool's own file): run remote-login import to move
+it into remote.yaml, which also adds its entry.
+
+Plaintext logins the tools kept before are no longer used once they ask the
+helper: setup says how many there are, and remote-login import moves them.
+
 EXAMPLES
    remote-login setup
    remote-login setup --podman --apptainer
+   remote-login setup --per-registry
    remote-login setup --undo
 
 ` + exitCodesHelp,
@@ -49,13 +73,15 @@ EXAMPLES
 			&cli.BoolFlag{Name: "docker", Usage: "set up Docker, crane, oras and regctl"},
 			&cli.BoolFlag{Name: "podman", Usage: "set up podman, skopeo and buildah"},
 			&cli.BoolFlag{Name: "apptainer", Usage: "set up Apptainer and SingularityCE"},
+			&cli.BoolFlag{Name: "per-registry", Usage: "credHelpers entries for the registries with logins instead of credsStore"},
+			&cli.BoolFlag{Name: "force", Usage: "set up even though docker-credential-remoteyaml is not on PATH"},
 			&cli.BoolFlag{Name: "undo", Usage: "revert what setup did"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageErrorf("setup takes no arguments; name tools with --docker, --podman, --apptainer")
 			}
-			opts := &setupOptions{Undo: c.Bool("undo")}
+			opts := &setupOptions{Undo: c.Bool("undo"), Force: c.Bool("force"), PerRegistry: c.Bool("per-registry")}
 			for _, t := range setup.Tools {
 				if c.Bool(t) {
 					opts.Tools = append(opts.Tools, t)
@@ -82,11 +108,12 @@ func runSetup(f *factory, opts *setupOptions) error {
 		}
 		writeLine(f.IO.Err, "Found on PATH: %s.", strings.Join(tools, ", "))
 	}
-	do := setup.Apply
-	if opts.Undo {
-		do = setup.Undo
+	if !opts.Undo {
+		if err := env.CheckHelper(); err != nil && !opts.Force {
+			return failedf("setup: %v", err)
+		}
 	}
-	changes, err := do(env, tools)
+	changes, err := applySetup(f, env, opts, tools)
 	changed := 0
 	for _, c := range changes {
 		writeLine(f.IO.Out, "%s", c)
@@ -107,8 +134,95 @@ func runSetup(f *factory, opts *setupOptions) error {
 	}
 	if !opts.Undo {
 		if _, err := f.LookPath("docker-credential-" + setup.Helper); err != nil {
-			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it: run `make install` and put its directory on PATH", setup.Helper)
+			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it here (--force): run `make install` and put its directory on PATH", setup.Helper)
 		}
+		return offerImport(f)
 	}
 	return nil
+}
+
+// applySetup does (or undoes) the kind of setup opts names. Undo reverts
+// both kinds: a user need not remember which one was done.
+func applySetup(f *factory, env setup.Env, opts *setupOptions, tools []string) ([]setup.Change, error) {
+	if opts.Undo {
+		changes, err := setup.Undo(env, tools)
+		more, err2 := setup.UndoPerRegistry(env, tools)
+		return append(changes, more...), errors.Join(err, err2)
+	}
+	if !opts.PerRegistry {
+		for _, t := range tools {
+			if env.PerRegistryTool(t) {
+				return nil, fmt.Errorf("%s is set up per registry; undo that first (remote-login setup --undo --%s), then setup", t, t)
+			}
+		}
+		return setup.Apply(env, tools)
+	}
+	done, err := env.SetUpTools()
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tools {
+		if slices.Contains(done, t) {
+			return nil, fmt.Errorf("%s is already set up to ask the helper for every registry; undo that first (remote-login setup --undo --%s), then setup --per-registry", t, t)
+		}
+	}
+	store, err := f.credStore()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := store.File.Read()
+	if err != nil {
+		return nil, err
+	}
+	return setup.ApplyPerRegistry(env, tools, setup.LoginHosts(doc.Config()))
+}
+
+// offerImport points at import when plaintext logins are left behind, and
+// on a terminal offers to run it.
+func offerImport(f *factory) error {
+	store, err := f.credStore()
+	if err != nil {
+		return nil // setup is done; import will say what is wrong
+	}
+	im := &importer.Importer{Env: setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, Store: store, DryRun: true}
+	places := map[string]bool{}
+	n := 0
+	if _, err := im.Run(func(r importer.Result) {
+		if r.Status == importer.WouldMove || r.Status == importer.WouldCopy {
+			n++
+			places[r.Source.String()] = true
+		}
+	}); err != nil || n == 0 {
+		return nil
+	}
+	var where []string
+	for p := range places {
+		where = append(where, p)
+	}
+	slices.Sort(where)
+	writeLine(f.IO.Out, "%d login(s) kept before in %s are no longer used: `remote-login import` moves them into %s (--dry-run shows them first).", n, strings.Join(where, ", "), store.File.Path)
+	if !f.IO.CanPrompt() {
+		return nil
+	}
+	answer, err := f.IO.PromptLine("Import them now? [y/N] ")
+	if err != nil {
+		return nil
+	}
+	if a := strings.ToLower(answer); a == "y" || a == "yes" {
+		return runImport(f, &importOptions{})
+	}
+	return nil
+}
+
+// syncPerRegistry keeps the credHelpers entries of setup --per-registry
+// current after a login or logout. The login itself is done by then, so a
+// file that cannot be edited is a warning, not a failure.
+func syncPerRegistry(f *factory, host string, present bool) {
+	changes, err := setup.SyncPerRegistry(setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, host, present)
+	for _, c := range changes {
+		writeLine(f.IO.Err, "%s", c)
+	}
+	if err != nil {
+		writeLine(f.IO.Err, "warning: the per-registry setup could not be updated: %s", oneLine(err.Error()))
+	}
 }
