@@ -22,6 +22,7 @@ FORCE:
 install: build
 	mkdir -p $(BINDIR)
 	install -m 0755 $(addprefix $(BIN)/,$(CMDS)) $(BINDIR)/
+	@case ":$$PATH:" in *":$(BINDIR):"*|*":$(BINDIR)/:"*) ;; *) echo "warning: $(BINDIR) is not on PATH, so docker, podman and Apptainer cannot run docker-credential-remoteyaml (and remote-login setup refuses): add  export PATH=\"$(BINDIR):\$$PATH\"  to your shell profile" >&2;; esac
 
 lint:
 	$(GO) vet ./...
