@@ -3,7 +3,8 @@
 #
 # Starts a throwaway registry (CNCF distribution) on 127.0.0.1 with TLS and a
 # generated password, gives the tools a throwaway HOME whose own config files
-# point at docker-credential-remoteyaml (remote-login setup), logs in with
+# point at docker-credential-remoteyaml (remote-login setup), moves an old
+# plaintext docker login into remote.yaml (remote-login import), logs in with
 # remote-login (verified by the registry), pushes with crane,
 # reads with skopeo and regctl (when installed), and shows remote.yaml's
 # Authenticated Logins. Everything is removed at the end, also on failure or
@@ -83,13 +84,27 @@ unset REGISTRY_AUTH_FILE DOCKER_AUTH_CONFIG SINGULARITY_CONFIGDIR
 mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/containers/certs.d/$REG"
 chmod 700 "$XDG_RUNTIME_DIR"
 cp "$WORK/registry/cert.pem" "$XDG_CONFIG_HOME/containers/certs.d/$REG/ca.crt" # podman/skopeo trust
+# A login from before remoteyaml, as `docker login` without a helper leaves it.
+mkdir -p "$DOCKER_CONFIG"
+printf '{\n\t"auths": {\n\t\t"%s": {\n\t\t\t"auth": "%s"\n\t\t}\n\t},\n\t"psFormat": "table {{.ID}}"\n}\n' \
+	"$REG" "$(printf '%s:%s' "$USERNAME" "$PASSWORD" | base64)" > "$DOCKER_CONFIG/config.json"
+say "An earlier docker login left the password in plain text in $DOCKER_CONFIG/config.json:"
+sed 's/^/       /' "$DOCKER_CONFIG/config.json"
 # Docker, crane, oras and regctl read ~/.docker/config.json; setup adds it
 # even when no docker CLI is installed, so the Go tools find the helper.
-run remote-login setup --docker $(command -v podman >/dev/null || command -v skopeo >/dev/null && echo --podman)
+run remote-login setup --docker $(command -v podman >/dev/null || command -v skopeo >/dev/null && echo --podman) </dev/null
 for f in "$DOCKER_CONFIG/config.json" "$XDG_CONFIG_HOME/containers/registries.conf.d/50-remoteyaml.conf"; do
 	[ -f "$f" ] && { say "$f:"; sed 's/^/       /' "$f"; echo; }
 done
 say "helper: $(command -v docker-credential-remoteyaml)"
+
+step "2b. remote-login import moves that plaintext login into remote.yaml"
+run remote-login import --dry-run
+run remote-login import
+say "$DOCKER_CONFIG/config.json now (only the auths member went; the rest is byte for byte):"
+sed 's/^/       /' "$DOCKER_CONFIG/config.json"
+run crane catalog "$REG"
+say "crane catalog was let in with the imported login (the registry is still empty)."
 
 step "3. Log in once, with remote-login: the registry checks the password before it is stored"
 printf '   $ remote-login --username %s --password-stdin docker://%s   (password on stdin)\n' "$USERNAME" "$REG"
