@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/base64"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/remoteyaml/remoteyaml/credstore"
 )
 
 func TestImport_SetupPointsAtImport(t *testing.T) {
@@ -61,5 +64,39 @@ func TestImport_ConflictExitsOne(t *testing.T) {
 	noSecret(t, r, "imp-pw-2", "bob-pw-9")
 	if readOrAbsent(t, cfg) != before {
 		t.Error("config.json changed")
+	}
+}
+
+// TestImport_RealKeyring: in keyring mode the imported secret goes to the
+// OS keyring, not remote.yaml (make keyring runs it; elsewhere it skips).
+func TestImport_RealKeyring(t *testing.T) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		t.Skip("no D-Bus session: make keyring runs this against a real gnome-keyring")
+	}
+	e := newTestEnv(t)
+	t.Setenv("REMOTEYAML_SECRETS", "keyring")
+	f := defaultFactory()
+	f.LookPath = lookPathOnly()
+	cfg := filepath.Join(e.dockerConfig, "config.json")
+	secret := base64.StdEncoding.EncodeToString([]byte("kim:IMPORT-KEYRING-PW"))
+	writeFile(t, cfg, `{"credsStore": "remoteyaml", "auths": {"kr.example": {"auth": "`+secret+`"}}}`)
+	r := runCmd(t, "", f, "import")
+	t.Cleanup(func() { runCmd(t, "", f, "logout", "docker://kr.example") })
+	if r.code != 0 || !strings.Contains(r.stdout, "moved kr.example (kim)") || !strings.Contains(r.stdout, "the OS keyring") {
+		t.Fatalf("import: exit %d", r.code)
+	}
+	if y := e.readRemoteYAML(t); !strings.Contains(y, "docker://kr.example") || strings.Contains(y, "Auth") {
+		t.Fatalf("remote.yaml in keyring mode:\n%s", y)
+	}
+	if got := readOrAbsent(t, cfg); strings.Contains(got, secret) {
+		t.Fatalf("the plaintext copy stayed: %s", got)
+	}
+	store, err := credstore.Open(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := store.Get(func(u string) int { return map[bool]int{true: 1}[u == "docker://kr.example"] })
+	if err != nil || l.From != credstore.FromKeyring || l.Secret != "IMPORT-KEYRING-PW" {
+		t.Fatalf("get: %+v %v", l.From, err)
 	}
 }
