@@ -147,4 +147,3 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(data)
 }
-
