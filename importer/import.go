@@ -202,7 +202,7 @@ func (im *Importer) one(src Source, key, user, secret string, removable bool, ke
 			r.Note = "the same login is already stored; the copy would be removed"
 			return r
 		}
-		if err := removeAuth(src.Path, key, user, secret); err != nil {
+		if err := im.dropCopy(src, k, key, user, secret); err != nil {
 			r.Status, r.Note = Failed, oneLine(err.Error())
 			return r
 		}
@@ -235,18 +235,24 @@ func (im *Importer) one(src Source, key, user, secret string, removable bool, ke
 		r.Status, r.Note = Copied, keepWhy
 		return r
 	}
-	if im.Env.PerRegistryTool(src.Tool) {
-		if _, err := setup.SyncPerRegistry(im.Env, k.Host, true); err != nil {
-			r.Status, r.Note = Failed, "stored, but the old copy stays: "+oneLine(err.Error())
-			return r
-		}
-	}
-	if err := removeAuth(src.Path, key, user, secret); err != nil {
+	if err := im.dropCopy(src, k, key, user, secret); err != nil {
 		r.Status, r.Note = Failed, "stored, but the old copy stays: "+oneLine(err.Error())
 		return r
 	}
 	r.Status = Moved
 	return r
+}
+
+// dropCopy removes the plaintext copy of a stored login. With per-registry
+// setup the tool finds the helper only through the registry's credHelpers
+// entry, so that entry is written first.
+func (im *Importer) dropCopy(src Source, k protocol.Key, key, user, secret string) error {
+	if im.Env.PerRegistryTool(src.Tool) {
+		if _, err := setup.SyncPerRegistry(im.Env, k.Host, true); err != nil {
+			return err
+		}
+	}
+	return removeAuth(src.Path, key, user, secret)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -316,3 +316,37 @@ func TestSources_EachFileOnce(t *testing.T) {
 		t.Errorf("sources %v", srcs)
 	}
 }
+
+// With per-registry setup the tool finds the helper only through the
+// registry's credHelpers entry: import writes it before removing a copy,
+// also when the login was already stored.
+func TestImport_PerRegistryAddsEntry(t *testing.T) {
+	tests := []struct {
+		name       string
+		remoteYAML string
+		want       Status
+	}{
+		{"new login", "", Moved},
+		{"already stored", "Credentials:\n    - URI: docker://a.example\n      Auth: Basic " + b64("alice", "pw") + "\n      Insecure: false\n", Removed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			if tt.remoteYAML != "" {
+				write(t, w.remoteYAML, tt.remoteYAML)
+			}
+			write(t, w.dockerCfg, "{\n\t\"auths\": {\n\t\t\"a.example\": {\n\t\t\t\"auth\": \""+b64("alice", "pw")+"\"\n\t\t}\n\t}\n}\n")
+			if _, err := setup.ApplyPerRegistry(w.setupEnv(), []string{setup.Docker}, nil); err != nil {
+				t.Fatal(err)
+			}
+			rs, n := run(t, w.importer(t, false))
+			if n != 0 || len(rs) != 1 || rs[0].Status != tt.want {
+				t.Fatalf("got %v", rs)
+			}
+			want := "{\n\t\"credHelpers\": {\"a.example\":\"remoteyaml\"},\n\t\"auths\": {}\n}\n"
+			if got := read(t, w.dockerCfg); got != want {
+				t.Errorf("config.json:\n%q\nwant\n%q", got, want)
+			}
+		})
+	}
+}

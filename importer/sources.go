@@ -82,7 +82,8 @@ func Sources(env setup.Env) ([]Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		if helper != "" {
+		if helper != "" && !seen["helper:"+helper] { // named in two files: read once
+			seen["helper:"+helper] = true
 			out = append(out, Source{Tool: c.tool, Path: c.path, Helper: helper})
 		}
 	}
