@@ -251,16 +251,17 @@ func when(t, now time.Time) string {
 	return "in " + ago(d) + " (" + at + ")"
 }
 
+// ago says a duration in its largest whole unit, rounded.
 func ago(d time.Duration) string {
 	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", int(d/time.Hour))
-	case d >= 2*time.Minute:
-		return fmt.Sprintf("%d minutes", int(d/time.Minute))
+	case d >= 48*time.Hour-30*time.Minute:
+		return fmt.Sprintf("%d days", int(d.Round(24*time.Hour)/(24*time.Hour)))
+	case d >= 2*time.Hour-30*time.Second:
+		return fmt.Sprintf("%d hours", int(d.Round(time.Hour)/time.Hour))
+	case d >= 2*time.Minute-time.Second:
+		return fmt.Sprintf("%d minutes", int(d.Round(time.Minute)/time.Minute))
 	}
-	return fmt.Sprintf("%d seconds", int(d/time.Second))
+	return fmt.Sprintf("%d seconds", int(d.Round(time.Second)/time.Second))
 }
 
 // scrub is the last guard: text from a server or a library never carries

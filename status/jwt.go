@@ -23,13 +23,13 @@ func jwtExpiry(token string) (exp time.Time, ok bool) {
 		return time.Time{}, false
 	}
 	var claims struct {
-		Exp *json.Number `json:"exp"`
+		Exp *float64 `json:"exp"` // a NumericDate: a JSON number, never a string
 	}
 	if !decodeSegment(parts[1], &claims) || claims.Exp == nil {
 		return time.Time{}, false
 	}
-	f, err := claims.Exp.Float64()
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1<<40 {
+	f := *claims.Exp
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1<<40 {
 		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)
