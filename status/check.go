@@ -42,7 +42,7 @@ func (s State) Bad() bool { return s != OK && s != Expiring && s != Unchecked }
 type Result struct {
 	Target   string     `json:"target"`
 	Kind     string     `json:"kind"`
-	Secret   string     `json:"secret"` // where the secret lives (Login.Where)
+	SecretIn string     `json:"secretIn"` // where the secret lives (Login.Where), never the secret
 	State    State      `json:"state"`
 	Status   int        `json:"httpStatus,omitempty"` // the refusing server's HTTP status
 	Detail   string     `json:"detail,omitempty"`     // why, or when it expires, one line
@@ -107,7 +107,7 @@ func (c *Checker) now() time.Time {
 }
 
 func (c *Checker) check(ctx context.Context, l Login, timeout time.Duration) Result {
-	r := Result{Target: l.Target, Kind: l.Kind, Secret: l.Where}
+	r := Result{Target: l.Target, Kind: l.Kind, SecretIn: l.Where}
 	if r.Kind == hubToken {
 		r.Kind = login.Registry
 	}
@@ -241,14 +241,14 @@ func (c *Checker) keyserver(ctx context.Context, l Login) error {
 	return c.Prober.Keyserver(ctx, t, authz, l.Insecure)
 }
 
-// when says when t is, from now: "in 3 days (2026-11-30 08:00 UTC)".
+// when says when t is, from now: "in 3 days, 2026-11-30 08:00 UTC".
 func when(t, now time.Time) string {
 	d := t.Sub(now)
 	at := t.UTC().Format("2006-01-02 15:04 MST")
 	if d < 0 {
-		return ago(-d) + " ago (" + at + ")"
+		return ago(-d) + " ago, " + at
 	}
-	return "in " + ago(d) + " (" + at + ")"
+	return "in " + ago(d) + ", " + at
 }
 
 // ago says a duration in its largest whole unit, rounded.

@@ -263,8 +263,8 @@ Credentials:
 	}
 	for i, w := range want {
 		r := results[i]
-		if r.Target != w.target || r.Secret != w.where || r.State != w.state || !strings.Contains(r.Short(), w.short) {
-			t.Errorf("result %d:\n got %s | %s | %s (%s)\nwant %s | %s | %s (%s)", i, r.Target, r.Secret, r.State, r.Short(), w.target, w.where, w.state, w.short)
+		if r.Target != w.target || r.SecretIn != w.where || r.State != w.state || !strings.Contains(r.Short(), w.short) {
+			t.Errorf("result %d:\n got %s | %s | %s (%s)\nwant %s | %s | %s (%s)", i, r.Target, r.SecretIn, r.State, r.Short(), w.target, w.where, w.state, w.short)
 		}
 		b, _ := json.Marshal(r)
 		for _, secret := range []string{testPassword, libToken, identity, keyToken, expired, expiring, base64.StdEncoding.EncodeToString([]byte(testUser + ":" + testPassword))} {

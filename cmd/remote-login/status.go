@@ -115,7 +115,7 @@ func runStatus(c *cli.Context, f *factory, opts *statusOptions) error {
 		w := tabwriter.NewWriter(f.IO.Out, 0, 4, 3, ' ', 0)
 		writeLine(w, "TARGET\tSECRET\tSTATUS")
 		for _, r := range results {
-			where := r.Secret
+			where := r.SecretIn
 			if where == "" {
 				where = "-"
 			}
