@@ -33,11 +33,16 @@ type Login struct {
 
 // Load reads every login of the store's remote.yaml: each library remote
 // that has an access token (by name), then each Credentials entry in file
-// order, with the secret from wherever it lives.
-func Load(store *credstore.Store) ([]Login, error) {
+// order, with the secret from wherever it lives. problem is why Apptainer
+// and SingularityCE would refuse the file although it was read (keys they
+// do not know): its logins are still checked, but the file needs fixing.
+func Load(store *credstore.Store) (logins []Login, problem error, err error) {
 	doc, err := store.File.Read()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if p := doc.Problem(); p != nil {
+		problem = fmt.Errorf("%s: %w", store.File.Path, p)
 	}
 	cfg := doc.Config()
 	var out []Login
@@ -72,7 +77,7 @@ func Load(store *credstore.Store) ([]Login, error) {
 		}
 		out = append(out, l)
 	}
-	return out, nil
+	return out, problem, nil
 }
 
 // ErrNoLogin marks a TARGET that no stored login matches.

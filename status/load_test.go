@@ -39,9 +39,9 @@ Credentials:
       Auth: Bearer x
       Insecure: false
 `, "")
-	logins, err := Load(st)
-	if err != nil {
-		t.Fatal(err)
+	logins, problem, err := Load(st)
+	if err != nil || problem != nil {
+		t.Fatal(err, problem)
 	}
 	type row struct {
 		kind, target, user, secret string

@@ -234,9 +234,9 @@ Credentials:
 `
 	dockerCfg := `{"auths":{"` + s.host() + `/by/apptainer":{"auth":"` + base64.StdEncoding.EncodeToString([]byte(testUser+":"+testPassword)) + `"}}}`
 	st := testStore(t, yaml, dockerCfg)
-	logins, err := Load(st)
-	if err != nil {
-		t.Fatal(err)
+	logins, problem, err := Load(st)
+	if err != nil || problem != nil {
+		t.Fatal(err, problem)
 	}
 	results := realChecker(s.Client(), now).Run(context.Background(), logins)
 

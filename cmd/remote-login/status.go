@@ -19,9 +19,10 @@ type statusOptions struct {
 
 // statusOutput is what --json prints.
 type statusOutput struct {
-	File   string          `json:"file"`
-	OK     bool            `json:"ok"`
-	Logins []status.Result `json:"logins"`
+	File    string          `json:"file"`
+	OK      bool            `json:"ok"`
+	Problem string          `json:"problem,omitempty"` // why Apptainer would refuse the file
+	Logins  []status.Result `json:"logins"`
 }
 
 func newStatusCommand(f *factory) *cli.Command {
@@ -55,7 +56,8 @@ EXAMPLES
 EXIT STATUS
    0  every login checked is OK (or only expiring: a warning)
    1  a login is refused, expired, unreachable or failed; TARGET has no
-      login stored; remote.yaml cannot be read
+      login stored; remote.yaml cannot be read, or has keys Apptainer and
+      SingularityCE refuse (the logins are still checked)
    2  usage: unknown flag, bad TARGET, more than one TARGET`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
@@ -79,7 +81,7 @@ func runStatus(c *cli.Context, f *factory, opts *statusOptions) error {
 	if err != nil {
 		return failedf("%v", err)
 	}
-	logins, err := status.Load(store)
+	logins, problem, err := status.Load(store)
 	if err != nil {
 		return failedf("%v", err)
 	}
@@ -96,7 +98,10 @@ func runStatus(c *cli.Context, f *factory, opts *statusOptions) error {
 		Now:     f.Now,
 	}
 	results := checker.Run(c.Context, logins)
-	out := statusOutput{File: store.File.Path, OK: true, Logins: results}
+	out := statusOutput{File: store.File.Path, OK: problem == nil, Logins: results}
+	if problem != nil {
+		out.Problem = problem.Error()
+	}
 	for _, r := range results {
 		if r.State.Bad() {
 			out.OK = false
@@ -127,6 +132,12 @@ func runStatus(c *cli.Context, f *factory, opts *statusOptions) error {
 		if err := w.Flush(); err != nil {
 			return err
 		}
+	}
+	if problem != nil {
+		// The logins may work for other clients, but Apptainer's remote and
+		// registry commands fail on this file, and its library commands
+		// drop the user's token.
+		return failedf("%v", problem)
 	}
 	if !out.OK {
 		return &exitError{exitFailed, errReported}

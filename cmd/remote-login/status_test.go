@@ -59,7 +59,11 @@ func TestStatus_Command(t *testing.T) {
 		{"bad TARGET", "", []string{"status", "ftp://x"}, 2, nil, "unknown scheme", false, false},
 		{"two TARGETs", "", []string{"status", "a", "b"}, 2, nil, "at most one TARGET", false, false},
 		{"bad timeout", "", []string{"status", "--timeout", "0s"}, 2, nil, "--timeout must be positive", false, false},
-		{"broken remote.yaml", "Bogus: 1\n", []string{"status"}, 1, nil, "remote-login: ", false, false},
+		{"unknown key: checked, and the file named", "Bogus: 1\nCredentials:\n" + basicEntry(host, "alice", pw), []string{"status"}, 1,
+			[]string{"docker://" + host + "   remote.yaml   OK"}, `unknown key "Bogus"`, false, false},
+		{"unknown key, json", "Bogus: 1\nCredentials:\n" + basicEntry(host, "alice", pw), []string{"status", "--json"}, 1,
+			[]string{`"ok": false`, `"problem": "`, `"state": "ok"`}, `unknown key "Bogus"`, false, true},
+		{"not YAML", "Credentials: [\n", []string{"status"}, 1, nil, "remote-login: ", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
