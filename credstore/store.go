@@ -274,6 +274,28 @@ func (s *Store) List() ([]Login, error) {
 	return out, nil
 }
 
+// Resolved is one Credentials entry with its secret, or why it has none.
+type Resolved struct {
+	Login
+	// Err is why the secret could not be read: ErrNotFound when it is
+	// nowhere, else a message that names the entry and never the secret.
+	Err error
+}
+
+// Resolve finds the secret of each entry as Get does, reading the keyring
+// and Apptainer's docker config as needed, so a caller that has read the
+// file once sees one consistent view.
+func (s *Store) Resolve(entries []yamlstore.Credential) []Resolved {
+	out := make([]Resolved, 0, len(entries))
+	sl := secretLookup{store: s}
+	for _, e := range entries {
+		r := Resolved{Login: Login{URI: e.URI, Insecure: e.Insecure}}
+		r.Username, r.Secret, r.From, r.Err = sl.secret(e)
+		out = append(out, r)
+	}
+	return out
+}
+
 func encodeAuth(user, secret string) (string, error) {
 	switch {
 	case user == TokenUser:

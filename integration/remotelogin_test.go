@@ -82,7 +82,7 @@ func (e *clientEnv) envList() []string {
 // remoteLogin runs the built remote-login in e's world.
 func (e *clientEnv) remoteLogin(t *testing.T, stdin string, args ...string) rlResult {
 	t.Helper()
-	bin := buildRemoteLogin(t) // outside the timeout: a build on a loaded machine is slow
+	bin := buildRemoteLogin(t) // before the clock starts: the first call builds it
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -39,6 +40,8 @@ type factory struct {
 	LookPath func(string) (string, error)
 	// HTTPClient makes the verification requests; nil means the default.
 	HTTPClient *http.Client
+	// Now is the clock tokens' expiry is read against.
+	Now func() time.Time
 }
 
 func defaultFactory() *factory {
@@ -46,6 +49,7 @@ func defaultFactory() *factory {
 		IO:       &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Getenv:   os.Getenv,
 		LookPath: exec.LookPath,
+		Now:      time.Now,
 	}
 }
 
@@ -65,6 +69,7 @@ var commands = []func(*factory) *cli.Command{
 	newLoginCommand,
 	newListCommand,
 	newLogoutCommand,
+	newStatusCommand,
 	newSetupCommand,
 	newImportCommand,
 	newMigrateCommand,
@@ -79,6 +84,9 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// errReported is a failure the command has already printed in full.
+var errReported = errors.New("")
 
 func usageErrorf(format string, args ...any) error {
 	return &exitError{exitUsage, fmt.Errorf(format, args...)}
@@ -136,7 +144,7 @@ func newApp(f *factory) *cli.App {
 // run is main without the exit: it returns the exit code.
 func run(args []string, f *factory) int {
 	err := newApp(f).Run(args)
-	if err != nil {
+	if err != nil && !errors.Is(err, errReported) {
 		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
 	}
 	return exitCode(err)
