@@ -11,6 +11,7 @@ import (
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/login"
 	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -111,8 +112,13 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 		if err != nil {
 			return failedf("%v", err)
 		}
-		if opts.Target = doc.Config().Active; opts.Target == "" {
-			return usageErrorf("no TARGET given and %s names no Active remote; give a remote name, docker://HOST or https://KEYSERVER", file.Path)
+		sys, err := f.system(file)
+		if err != nil {
+			return err
+		}
+		// The user file's Active, else the system file's, as the programs choose.
+		if opts.Target = sys.View(doc.Config()).Active; opts.Target == "" {
+			return usageErrorf("no TARGET given and no Active remote in %s or the system remotes; give a remote name, docker://HOST or https://KEYSERVER", file.Path)
 		}
 	}
 	t, err := login.ParseTarget(opts.Target)
@@ -155,9 +161,13 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 	if err != nil {
 		return failedf("%v", err)
 	}
-	r := doc.Config().Remotes[t.Name]
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	r := sys.View(doc.Config()).Remotes[t.Name]
 	if r == nil {
-		return noRemote(doc.Config(), file.Path, t.Name)
+		return noRemote(sys, doc.Config(), file.Path, t.Name)
 	}
 	insecure := opts.Insecure || r.Insecure
 	web := login.WebURL(r.URI, insecure)
@@ -182,7 +192,14 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 	if err := checker.LibraryToken(ctx, t.Name, r.URI, insecure, token); err != nil {
 		return keptOld(err, r.Token != "")
 	}
-	if err := file.Update(func(d *yamlstore.Document) error { return d.SetToken(t.Name, token) }); err != nil {
+	// Copy the system remotes in first, as the programs do on login: the
+	// token goes into the user file, on the remote's copy there.
+	if err := file.Update(func(d *yamlstore.Document) error {
+		if err := sys.Sync(d); err != nil {
+			return err
+		}
+		return d.SetToken(t.Name, token)
+	}); err != nil {
 		return failedf("%s: the token is valid but could not be stored: %v", t.Name, err)
 	}
 	writeLine(f.IO.Out, "Access Token Verified! Token stored in %s (remote %s).", file.Path, t.Name)
@@ -196,12 +213,15 @@ func keptOld(err error, hadOld bool) error {
 	return failedf("%v", err)
 }
 
-func noRemote(cfg yamlstore.Config, path, name string) error {
+// noRemote explains a remote name found nowhere. It never advises adding a
+// name the system file holds: a user remote of that name breaks
+// SingularityCE (name collision while syncing).
+func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) error {
 	if strings.ContainsAny(name, ".:") {
 		return usageErrorf("%s: no remote of that name in %s; for a registry use docker://%s, for a keyserver https://%s", name, path, name, name)
 	}
 	var names []string
-	for n := range cfg.Remotes {
+	for n := range sys.View(cfg).Remotes {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -209,7 +229,10 @@ func noRemote(cfg yamlstore.Config, path, name string) error {
 	if len(names) > 0 {
 		have = "it has " + strings.Join(names, ", ")
 	}
-	return failedf("%s: no remote of that name in %s (%s); add it with `apptainer remote add --no-login %s URI`", name, path, have, name)
+	if sys.Has(name) {
+		return failedf("%s: a system remote (%s) that %s cannot use", name, sys.Path, path)
+	}
+	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`", name, path, have, sys.Program, name)
 }
 
 func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {

@@ -72,7 +72,16 @@ func runLogout(f *factory, opts *logoutOptions) error {
 			if doc != nil {
 				cfg = doc.Config()
 			}
-			return noRemote(cfg, file.Path, t.Name)
+			sys, err := f.system(file)
+			if err != nil {
+				return err
+			}
+			if sys.Has(t.Name) {
+				// Never logged in: the programs copy a system remote in
+				// only when they write a token for it.
+				return failedf("%s: no access token is set for this system remote in %s; nothing to log out", t.Raw, file.Path)
+			}
+			return noRemote(sys, cfg, file.Path, t.Name)
 		case !had:
 			return failedf("%s: no access token is set for this remote in %s; nothing to log out", t.Raw, file.Path)
 		}
