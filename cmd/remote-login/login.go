@@ -64,7 +64,7 @@ func loginFlags() []cli.Flag {
 		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "user name (registries; keyservers: Basic auth instead of a token)"},
 		&cli.BoolFlag{Name: "password-stdin", Usage: "read the password or token from standard input"},
 		&cli.StringFlag{Name: "token-file", Aliases: []string{"tokenfile"}, Usage: "read the password or token from `FILE`", TakesFile: true},
-		&cli.BoolFlag{Name: "insecure", Usage: "registries: plain HTTP; keyservers: allow http/hkp and skip TLS verification; library: plain HTTP (stored as Insecure)"},
+		&cli.BoolFlag{Name: "insecure", Usage: "registries: plain HTTP (loopback registries without TLS need no flag); keyservers: allow http/hkp (TLS verification follows the configured keyserver's Insecure); library: plain HTTP (stored as Insecure)"},
 		// Refused: a secret on the command line ends up in shell history and ps.
 		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Hidden: true},
 	}
@@ -240,10 +240,21 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	if err != nil {
 		return failedf("%v", err)
 	}
-	insecure := opts.Insecure || keyserverInsecure(doc.Config(), t)
-	if t.Plain && !insecure {
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	ks := externalKeyserver(sys.View(doc.Config()), t)
+	// A plain-http keyserver someone configured on purpose is consent
+	// enough, as Apptainer takes it; a URI typed only here is not.
+	if t.Plain && !opts.Insecure && (ks == nil || !ks.Insecure && !strings.HasPrefix(strings.ToLower(ks.URI), "http://")) {
 		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
 	}
+	if ks == nil {
+		return failedf("%s: no keyserver with External: true is configured for it, so Apptainer and SingularityCE would never send this login (and refuse it: no external keyserver configuration found); add it with `%s keyserver add %s` and log in again", t.Raw, sys.Program, t.Raw)
+	}
+	// The configured keyserver's Insecure wins, as in both programs.
+	insecure := ks.Insecure
 	label := "Token: "
 	if opts.Username != "" {
 		label = "Password: "
@@ -276,20 +287,24 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	return nil
 }
 
-// keyserverInsecure is the Insecure of a keyserver configured on a remote
-// for this URI (Apptainer lets it win).
-func keyserverInsecure(cfg yamlstore.Config, t login.Target) bool {
+// externalKeyserver is the keyserver with External: true configured on a
+// remote (user or system) for the login's URI: the programs use a keyserver
+// login only for such a keyserver, and refuse to make one without it.
+func externalKeyserver(cfg yamlstore.Config, t login.Target) *yamlstore.Keyserver {
 	for _, r := range cfg.Remotes {
 		if r == nil {
 			continue
 		}
 		for _, ks := range r.Keyservers {
+			if !ks.External {
+				continue
+			}
 			if kt, err := login.ParseTarget(ks.URI); err == nil && yamlstore.SameURI(kt.EntryURI, t.EntryURI) {
-				return ks.Insecure
+				return &ks
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.Target, checker *login.Checker) error {
