@@ -38,11 +38,19 @@ as it was. TARGET is one of
                             you confirm (or with --token-file/--password-stdin).
    docker://HOST[:PORT]     an OCI registry: GET /v2/ and its challenge, Basic
    oras://HOST[:PORT]       or Bearer through the registry's token service.
-                            Stored as the Credentials entry docker://HOST[:PORT]
-                            that docker-credential-remoteyaml serves to Docker,
+                            Stored as the Credentials entry TARGET (scheme
+                            kept, as Apptainer writes it), which
+                            docker-credential-remoteyaml serves to Docker,
                             podman, skopeo, crane, oras, regctl and Apptainer.
-   https://HOST[/PATH]      a keyserver: GET TARGET with Basic auth (with
-   hkps://HOST              --username) or "Bearer TOKEN" (without); needs 200.
+                            HTTPS, verified; a registry on this machine
+                            (localhost, 127.0.0.0/8, ::1) that speaks no TLS
+                            is used over plain HTTP without --insecure and
+                            stored Insecure: false, as Docker and Apptainer do.
+   https://HOST[/PATH]      a keyserver configured with External: true (by
+   hkps://HOST              "apptainer keyserver add"), as Apptainer and
+                            SingularityCE use no other: GET TARGET with Basic
+                            auth (with --username) or "Bearer TOKEN"
+                            (without); needs 200.
    http://, hkp://          Stored as {URI, Auth, Insecure}; hkp is
                             http://HOST:11371, hkps is https://HOST.
 
@@ -325,7 +333,8 @@ func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.
 	if err != nil {
 		return err
 	}
-	if err := checker.Registry(ctx, t, user, secret, opts.Insecure); err != nil {
+	plain, err := checker.RegistryLoopback(ctx, t, user, secret, opts.Insecure)
+	if err != nil {
 		return failedf("%v", err)
 	}
 	store, err := f.credStore()
@@ -336,13 +345,19 @@ func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.
 	if err != nil {
 		return failedf("%v", err)
 	}
-	same := func(uri string) bool { return k.Rank(uri) > 0 && strings.HasPrefix(uri, "docker://") }
+	scheme, _, _ := strings.Cut(t.EntryURI, "://")
+	same := func(uri string) bool { return k.Rank(uri) > 0 && strings.HasPrefix(uri, scheme+"://") }
+	// Insecure only when asked for: a loopback registry without TLS is
+	// stored Insecure: false, as Docker and Apptainer store it.
 	l := credstore.Login{URI: t.EntryURI, Username: user, Secret: secret, Insecure: opts.Insecure}
 	if err := store.Put(l, same); err != nil {
 		if errors.Is(err, yamlstore.ErrInvalid) {
 			return failedf("%s: the login is valid but %v", t.Raw, err)
 		}
 		return failedf("%s: the login is valid but could not be stored: %v", t.Raw, err)
+	}
+	if plain && !opts.Insecure {
+		writeLine(f.IO.Err, "Note: %s speaks no TLS; used plain HTTP, as Docker and Apptainer do for a registry on this machine.", t.Host)
 	}
 	writeLine(f.IO.Out, "Login Succeeded: %s stored in %s; every client set up with `remote-login setup` uses it.", t.EntryURI, store.File.Path)
 	return nil

@@ -311,7 +311,7 @@ func TestLoginRegistry_StoredAndServed(t *testing.T) {
 		t.Fatalf("helper get %s = %q, %v; want the login just made", host, user, err)
 	}
 	r = runCmd(t, "", nil, "list")
-	if !strings.Contains(r.stdout, "docker://"+host) || !strings.Contains(r.stdout, "alice") || !strings.Contains(r.stdout, "Basic ********") {
+	if !strings.Contains(r.stdout, "oras://"+host) || !strings.Contains(r.stdout, "alice") || !strings.Contains(r.stdout, "Basic ********") {
 		t.Errorf("list lacks the login")
 	}
 	noSecret(t, r, "reg-pw-1", base64.StdEncoding.EncodeToString([]byte("alice:reg-pw-1")))
