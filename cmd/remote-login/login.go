@@ -252,7 +252,7 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	if err != nil {
 		return err
 	}
-	ks := externalKeyserver(sys.View(doc.Config()), t)
+	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
 	// A plain-http keyserver someone configured on purpose is consent
 	// enough, as Apptainer takes it; a URI typed only here is not.
 	if t.Plain && !opts.Insecure && (ks == nil || !ks.Insecure && !strings.HasPrefix(strings.ToLower(ks.URI), "http://")) {
@@ -292,26 +292,6 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 		return failedf("%s: the login is valid but could not be stored: %v", t.Raw, err)
 	}
 	writeLine(f.IO.Out, "Login Succeeded: keyserver %s stored in %s.", t.EntryURI, file.Path)
-	return nil
-}
-
-// externalKeyserver is the keyserver with External: true configured on a
-// remote (user or system) for the login's URI: the programs use a keyserver
-// login only for such a keyserver, and refuse to make one without it.
-func externalKeyserver(cfg yamlstore.Config, t login.Target) *yamlstore.Keyserver {
-	for _, r := range cfg.Remotes {
-		if r == nil {
-			continue
-		}
-		for _, ks := range r.Keyservers {
-			if !ks.External {
-				continue
-			}
-			if kt, err := login.ParseTarget(ks.URI); err == nil && yamlstore.SameURI(kt.EntryURI, t.EntryURI) {
-				return &ks
-			}
-		}
-	}
 	return nil
 }
 
