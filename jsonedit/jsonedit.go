@@ -1,6 +1,7 @@
-// Package jsonedit removes one member from a JSON object in a file's text
-// and leaves every other byte as it was: a docker config file holds other
-// programs' settings and the user's layout, which re-encoding would lose.
+// Package jsonedit finds where the members of a JSON object sit in a
+// file's text, and removes one, leaving every other byte as it was: docker
+// config files hold other programs' settings and the user's layout, which
+// re-encoding would lose. setup edits through it too.
 package jsonedit
 
 import (
@@ -14,26 +15,30 @@ import (
 // ErrNotObject marks text whose value at the path is not a JSON object.
 var ErrNotObject = errors.New("not a JSON object")
 
-type member struct {
-	key              string
-	keyStart         int // offset of the key's opening quote
-	valStart, valEnd int
+// Member is where one member of an object sits, as byte offsets.
+type Member struct {
+	Key              string
+	KeyStart         int // the key's opening quote
+	ValStart, ValEnd int // the value's bytes
+	Raw              json.RawMessage
 }
 
-type object struct {
-	open, close int // offsets of '{' and '}'
-	members     []member
+// Object is where an object and its members sit.
+type Object struct {
+	Open, Close int // offsets of '{' and '}'
+	Members     []Member
 }
 
-// parse finds the members of the object that is all of data.
-func parse(data []byte) (object, error) {
-	var o object
+// Parse finds the members of the object that is all of data (white space
+// around it allowed).
+func Parse(data []byte) (Object, error) {
+	var o Object
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if d, ok := tok.(json.Delim); err != nil || !ok || d != '{' {
 		return o, ErrNotObject
 	}
-	o.open = int(dec.InputOffset()) - 1
+	o.Open = int(dec.InputOffset()) - 1
 	for dec.More() {
 		before := int(dec.InputOffset())
 		tok, err := dec.Token()
@@ -41,19 +46,18 @@ func parse(data []byte) (object, error) {
 			return o, fmt.Errorf("%w: %v", ErrNotObject, err)
 		}
 		key, _ := tok.(string)
-		m := member{key: key, keyStart: skipSeparators(data, before)}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		m := Member{Key: key, KeyStart: skipSeparators(data, before)}
+		if err := dec.Decode(&m.Raw); err != nil {
 			return o, fmt.Errorf("%w: %v", ErrNotObject, err)
 		}
-		m.valEnd = int(dec.InputOffset())
-		m.valStart = m.valEnd - len(raw)
-		o.members = append(o.members, m)
+		m.ValEnd = int(dec.InputOffset())
+		m.ValStart = m.ValEnd - len(m.Raw)
+		o.Members = append(o.Members, m)
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
 		return o, ErrNotObject
 	}
-	o.close = int(dec.InputOffset()) - 1
+	o.Close = int(dec.InputOffset()) - 1
 	if _, err := dec.Token(); err != io.EOF {
 		return o, fmt.Errorf("%w: text after the object", ErrNotObject)
 	}
@@ -68,51 +72,68 @@ func skipSeparators(data []byte, i int) int {
 	return i
 }
 
+// Lookup returns the last member named key: the one decoders keep.
+func (o Object) Lookup(key string) (Member, bool) {
+	for i := len(o.Members) - 1; i >= 0; i-- {
+		if o.Members[i].Key == key {
+			return o.Members[i], true
+		}
+	}
+	return Member{}, false
+}
+
 // Remove deletes the member at path (keys of nested objects, outermost
-// first) with its separator, and reports whether there was one. Only the
-// bytes of that member and one comma change; an object left empty becomes
-// {}.
+// first; of duplicates, the one decoders keep), and reports whether there
+// was one. At the last key every duplicate goes, so that none takes its
+// place. Only those members and their separators change; an object left
+// empty becomes {}.
 func Remove(data []byte, path ...string) ([]byte, bool, error) {
 	if len(path) == 0 {
 		return data, false, errors.New("jsonedit: empty path")
 	}
-	// Leading and trailing white space is not part of the value.
-	lead := len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
-	end := len(bytes.TrimRight(data, " \t\r\n"))
-	if end < lead {
-		return data, false, ErrNotObject
-	}
-	o, err := parse(data[lead:end])
+	o, err := Parse(data)
 	if err != nil {
 		return data, false, err
 	}
-	idx := -1
-	for i, m := range o.members {
-		if m.key == path[0] {
-			idx = i // the last of duplicates: the one decoders keep
-		}
-	}
-	if idx < 0 {
+	m, ok := o.Lookup(path[0])
+	if !ok {
 		return data, false, nil
 	}
-	m := o.members[idx]
 	if len(path) > 1 {
-		inner, found, err := Remove(data[lead+m.valStart:lead+m.valEnd], path[1:]...)
+		inner, found, err := Remove(data[m.ValStart:m.ValEnd], path[1:]...)
 		if err != nil || !found {
 			return data, found, err
 		}
-		out := append(append(append([]byte{}, data[:lead+m.valStart]...), inner...), data[lead+m.valEnd:]...)
-		return out, true, nil
+		return splice(data, m.ValStart, m.ValEnd, inner), true, nil
 	}
-	var start, stop int
-	switch {
-	case idx+1 < len(o.members): // the comma and the next key's indent go with it
-		start, stop = m.keyStart, o.members[idx+1].keyStart
-	case idx > 0: // the last member: the comma before it goes
-		start, stop = o.members[idx-1].valEnd, m.valEnd
-	default:
-		start, stop = o.open+1, o.close
+	for {
+		idx := -1
+		for i, m := range o.Members {
+			if m.Key == path[0] {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 {
+			return data, true, nil
+		}
+		var start, stop int
+		switch m := o.Members[idx]; {
+		case idx+1 < len(o.Members): // the comma and the next key's indent go with it
+			start, stop = m.KeyStart, o.Members[idx+1].KeyStart
+		case idx > 0: // the last member: the comma before it goes
+			start, stop = o.Members[idx-1].ValEnd, m.ValEnd
+		default:
+			start, stop = o.Open+1, o.Close
+		}
+		data = splice(data, start, stop, nil)
+		if o, err = Parse(data); err != nil {
+			return data, false, err
+		}
 	}
-	out := append(append([]byte{}, data[:lead+start]...), data[lead+stop:]...)
-	return out, true, nil
+}
+
+func splice(data []byte, start, stop int, repl []byte) []byte {
+	out := make([]byte, 0, len(data)-(stop-start)+len(repl))
+	return append(append(append(out, data[:start]...), repl...), data[stop:]...)
 }

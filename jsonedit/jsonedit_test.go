@@ -41,3 +41,24 @@ func TestRemove(t *testing.T) {
 		})
 	}
 }
+
+// TestRemove_TopLevel: the cases setup's undo meets with "credsStore".
+func TestRemove_TopLevel(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"first of several", "{\n\t\"credsStore\": \"x\",\n\t\"a\": 1\n}", "{\n\t\"a\": 1\n}"},
+		{"middle", "{\"a\":1, \"credsStore\":\"x\", \"b\":2}", "{\"a\":1, \"b\":2}"},
+		{"last", "{\n\t\"a\": 1,\n\t\"credsStore\": \"x\"\n}", "{\n\t\"a\": 1\n}"},
+		{"only", "{ \"credsStore\": \"x\" }", "{}"},
+		{"absent", "{\"a\":1}", "{\"a\":1}"},
+		{"every duplicate, so none takes its place", "{\"credsStore\":\"a\",\"b\":1,\"credsStore\":\"c\"}", "{\"b\":1}"},
+		{"trailing newline kept", "{\"credsStore\":\"a\"}\n", "{}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := Remove([]byte(tt.in), "credsStore")
+			if err != nil || string(got) != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/remoteyaml/remoteyaml/jsonedit"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
@@ -321,22 +322,22 @@ func undo(rec *record, tool string, t target) (Change, error) {
 		return c, nil
 	}
 	// The file changed since setup (a login rewrote it): put back only the key.
-	o, err := parseObject(data)
+	o, err := jsonedit.Parse(data)
 	if err != nil {
 		return c, fmt.Errorf("%s: %w; remove \"credsStore\" by hand", t.path, err)
 	}
-	p, ok := o.lookup("credsStore")
+	p, ok := o.Lookup("credsStore")
 	var cur string
-	if !ok || json.Unmarshal(p.raw, &cur) != nil || cur != Helper {
+	if !ok || json.Unmarshal(p.Raw, &cur) != nil || cur != Helper {
 		c.What = "credsStore changed since setup, left alone"
 		return c, nil
 	}
 	var out []byte
 	if fr.OldValue != nil {
-		out = Splice{Offset: p.valStart, Old: string(p.raw), New: string(fr.OldValue)}.apply(data)
+		out = Splice{Offset: p.ValStart, Old: string(p.Raw), New: string(fr.OldValue)}.apply(data)
 		c.What = "changed since setup: only credsStore set back to " + string(fr.OldValue)
 	} else {
-		if out, err = removeKey(data, "credsStore"); err != nil {
+		if out, _, err = jsonedit.Remove(data, "credsStore"); err != nil {
 			return c, fmt.Errorf("%s: %w", t.path, err)
 		}
 		c.What = "changed since setup: only credsStore removed"
