@@ -98,7 +98,7 @@ func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, inse
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
 		return &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
-			Fix: "fix it with `apptainer remote add --no-login` or in remote.yaml"}
+			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
 	}
 	step := "service discovery"
 	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
