@@ -302,16 +302,14 @@ func (s *Store) Delete(match func(uri string) bool) error {
 	var errs []error
 	sl := secretLookup{store: s}
 	for _, e := range removed {
-		inKeyring := false
 		if s.Secrets == InKeyring && IsRegistryLogin(e.URI) {
-			if _, err := keyringGet(e.URI); err == nil {
-				inKeyring = true
-			}
 			if err := keyringDelete(e.URI); err != nil {
 				errs = append(errs, err)
 			}
 		}
-		if e.Auth != "" || inKeyring || !IsRegistryLogin(e.URI) {
+		// Even with a keyring item gone too: a secret left in the docker
+		// config would keep Apptainer logged in.
+		if e.Auth != "" || !IsRegistryLogin(e.URI) {
 			continue
 		}
 		_, path, key, err := sl.dockerAuth(e.URI)

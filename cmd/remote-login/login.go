@@ -255,7 +255,12 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
 	// A plain-http keyserver someone configured on purpose is consent
 	// enough, as Apptainer takes it; a URI typed only here is not.
-	if t.Plain && !opts.Insecure && (ks == nil || !ks.Insecure && !strings.HasPrefix(strings.ToLower(ks.URI), "http://")) {
+	configuredPlain := false
+	if ks != nil {
+		kt, _ := login.ParseTarget(ks.URI)
+		configuredPlain = ks.Insecure || kt.Plain
+	}
+	if t.Plain && !opts.Insecure && !configuredPlain {
 		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
 	}
 	if ks == nil {

@@ -210,6 +210,24 @@ func TestLoginKeyserver_NeedsExternal(t *testing.T) {
 	}
 }
 
+// TestLoginKeyserver_ConfiguredPlain: a plain-http keyserver someone
+// configured (here as hkp://HOST:PORT, which folds to http) is consent to
+// plain http, as Apptainer takes it; the same URI not configured is not.
+func TestLoginKeyserver_ConfiguredPlain(t *testing.T) {
+	e := newTestEnv(t)
+	srv := httptest.NewServer(keyserverServer(t).Config.Handler)
+	t.Cleanup(srv.Close)
+	e.writeRemoteYAML(t, keyserverYAML("hkp://"+strings.TrimPrefix(srv.URL, "http://"), true))
+	r := runCmd(t, "ks-token-77\n", nil, "--password-stdin", srv.URL)
+	if r.code != exitOK || !strings.Contains(e.readRemoteYAML(t), "- URI: "+srv.URL+"\n      Auth: Bearer ks-token-77\n      Insecure: false\n") {
+		t.Fatalf("exit %d, want the login stored with Insecure: false:\n%s", r.code, e.readRemoteYAML(t))
+	}
+	e.writeRemoteYAML(t, "")
+	if r := runCmd(t, "ks-token-77\n", nil, "--password-stdin", srv.URL); r.code != exitUsage || !strings.Contains(r.stderr, "--insecure") {
+		t.Errorf("unconfigured plain http: exit %d, want 2 asking for --insecure", r.code)
+	}
+}
+
 // keyserverServer accepts Basic alice:s3cret-pw or Bearer ks-token-77.
 func keyserverServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
