@@ -28,6 +28,8 @@ type Login struct {
 	// From says where Get or List found the secret: FromFile, FromKeyring,
 	// FromDockerConfig, or "" when it is nowhere.
 	From string
+	// Path is the docker config file that holds it, for FromDockerConfig.
+	Path string
 }
 
 // Where a secret was found.
@@ -145,6 +147,7 @@ func (s *Store) Get(rank func(uri string) int) (Login, error) {
 		}
 		l := Login{URI: e.URI, Insecure: e.Insecure}
 		l.Username, l.Secret, l.From, err = sl.secret(e)
+		sl.setPath(&l)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -188,6 +191,14 @@ func (sl *secretLookup) dockerAuth(uri string) (a dockerAuth, path, key string, 
 		}
 	}
 	return a, "", "", ErrNotFound
+}
+
+// setPath names the docker config file of a login found there (the files
+// are read already: no I/O).
+func (sl *secretLookup) setPath(l *Login) {
+	if l.From == FromDockerConfig {
+		_, l.Path, _, _ = sl.dockerAuth(l.URI)
+	}
 }
 
 func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret, from string, err error) {
@@ -339,9 +350,33 @@ func (s *Store) List() ([]Login, error) {
 	for _, e := range d.Config().Credentials {
 		l := Login{URI: e.URI, Insecure: e.Insecure}
 		l.Username, _, l.From, _ = sl.secret(e)
+		sl.setPath(&l)
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+// Resolved is one Credentials entry with its secret, or why it has none.
+type Resolved struct {
+	Login
+	// Err is why the secret could not be read: ErrNotFound when it is
+	// nowhere, else a message that names the entry and never the secret.
+	Err error
+}
+
+// Resolve finds the secret of each entry as Get does, reading the keyring
+// and Apptainer's docker config as needed, so a caller that has read the
+// file once sees one consistent view.
+func (s *Store) Resolve(entries []yamlstore.Credential) []Resolved {
+	out := make([]Resolved, 0, len(entries))
+	sl := secretLookup{store: s}
+	for _, e := range entries {
+		r := Resolved{Login: Login{URI: e.URI, Insecure: e.Insecure}}
+		r.Username, r.Secret, r.From, r.Err = sl.secret(e)
+		sl.setPath(&r.Login)
+		out = append(out, r)
+	}
+	return out
 }
 
 func encodeAuth(user, secret string) (string, error) {

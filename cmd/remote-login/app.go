@@ -44,6 +44,8 @@ type factory struct {
 	Output func(path string, args ...string) ([]byte, error)
 	// HTTPClient makes the verification requests; nil means the default.
 	HTTPClient *http.Client
+	// Now is the clock tokens' expiry is read against.
+	Now func() time.Time
 }
 
 func defaultFactory() *factory {
@@ -52,6 +54,7 @@ func defaultFactory() *factory {
 		Getenv:   os.Getenv,
 		LookPath: exec.LookPath,
 		Output:   runOutput,
+		Now:      time.Now,
 	}
 }
 
@@ -88,6 +91,7 @@ var commands = []func(*factory) *cli.Command{
 	newLoginCommand,
 	newListCommand,
 	newLogoutCommand,
+	newStatusCommand,
 	newSetupCommand,
 	newMigrateCommand,
 	newCompletionCommand,
@@ -101,6 +105,9 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// errReported is a failure the command has already printed in full.
+var errReported = errors.New("")
 
 func usageErrorf(format string, args ...any) error {
 	return &exitError{exitUsage, fmt.Errorf(format, args...)}
@@ -158,7 +165,7 @@ func newApp(f *factory) *cli.App {
 // run is main without the exit: it returns the exit code.
 func run(args []string, f *factory) int {
 	err := newApp(f).Run(args)
-	if err != nil {
+	if err != nil && !errors.Is(err, errReported) {
 		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
 	}
 	return exitCode(err)

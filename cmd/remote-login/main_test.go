@@ -126,7 +126,7 @@ func TestUsage_Errors(t *testing.T) {
 
 func TestHelp_EveryCommand(t *testing.T) {
 	newTestEnv(t)
-	for _, args := range [][]string{{"--help"}, {"login", "--help"}, {"list", "--help"}, {"logout", "--help"}, {"setup", "--help"}, {"completion", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"login", "--help"}, {"list", "--help"}, {"logout", "--help"}, {"setup", "--help"}, {"completion", "--help"}, {"status", "--help"}} {
 		r := runCmd(t, "", nil, args...)
 		if r.code != 0 || !strings.Contains(r.stdout, "EXAMPLES") || !strings.Contains(r.stdout, "EXIT STATUS") {
 			t.Errorf("%v: exit %d, want help with EXAMPLES and EXIT STATUS:\n%s", args, r.code, r.stdout)
