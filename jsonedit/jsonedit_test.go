@@ -62,3 +62,38 @@ func TestRemove_TopLevel(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRemove: on any text Remove never panics, and on a JSON object it
+// leaves valid JSON without the key, everything else decoding as before.
+func FuzzRemove(f *testing.F) {
+	f.Add([]byte("{\n\t\"auths\": {\n\t\t\"a:1\": {\"auth\": \"x\"},\n\t\t\"b\": {}\n\t}\n}"), "a:1")
+	f.Add([]byte(`{"auths":{"k":1,"k":2},"auths":{"k":3}}`), "k")
+	f.Add([]byte(`{"auths":[]}`), "k")
+	f.Fuzz(func(t *testing.T, data []byte, key string) {
+		out, found, err := Remove(data, "auths", key)
+		if err != nil || !found {
+			if string(out) != string(data) {
+				t.Fatalf("changed the text without removing anything")
+			}
+			return
+		}
+		var before, after map[string]any
+		if json.Unmarshal(data, &before) != nil {
+			return // duplicate-key or odd input the decoder took differently
+		}
+		if err := json.Unmarshal(out, &after); err != nil {
+			t.Fatalf("result is not JSON: %v\n%s", err, out)
+		}
+		if a, ok := after["auths"].(map[string]any); !ok {
+			t.Fatalf("auths lost: %s", out)
+		} else if _, still := a[key]; still {
+			t.Fatalf("key %q still there: %s", key, out)
+		}
+		delete(before["auths"].(map[string]any), key)
+		b1, _ := json.Marshal(before)
+		b2, _ := json.Marshal(after)
+		if string(b1) != string(b2) {
+			t.Fatalf("other content changed:\n%s\n%s", b1, b2)
+		}
+	})
+}
