@@ -12,6 +12,7 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/jsonedit"
 	"github.com/remoteyaml/remoteyaml/setup"
 )
 
@@ -123,7 +124,7 @@ func removeAuth(path, key, user, secret string) error {
 	if u, s, err := e.credential(); err != nil || u != user || s != secret {
 		return fmt.Errorf("%s: the login for %s changed while it was imported; it is kept there, import again", path, key)
 	}
-	out, changed, err := setup.RemoveMember(data, "auths", key)
+	out, changed, err := jsonedit.Remove(data, "auths", key)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -8,7 +8,7 @@
 // Each login is moved in the order that never loses it: stored through
 // credstore (remote.yaml, or the OS keyring in keyring mode), read back and
 // compared, and only then is its member removed from the old file, by an
-// edit of that member's bytes alone (setup.RemoveMember), so every other key
+// edit of that member's bytes alone (jsonedit.Remove), so every other key
 // of the file stays byte for byte. A login stays where it is when its tool
 // would no longer find it (the file's tool is not set up to ask the helper),
 // or when remote.yaml already holds a different login for that registry.

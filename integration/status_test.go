@@ -129,7 +129,13 @@ func TestRemoteLoginStatus(t *testing.T) {
 	tokens.setUser("carol", carolPW)
 	t.Cleanup(func() { tokens.setUser("carol", "") })
 
-	e.writeFile(t, e.remoteYAMLPath(), "Active: lib\nRemotes:\n    lib:\n        URI: "+lib.host()+"\n        System: false\n        Exclusive: false\n")
+	// The keyservers as `apptainer keyserver add` configures them: only an
+	// External keyserver takes a login.
+	keyservers := ""
+	for _, u := range []string{ks.basicURL, ks.bearerURL} {
+		keyservers += "            - URI: " + u + "\n              Skip: false\n              External: true\n              Insecure: false\n"
+	}
+	e.writeFile(t, e.remoteYAMLPath(), "Active: lib\nRemotes:\n    lib:\n        URI: "+lib.host()+"\n        System: false\n        Exclusive: false\n        Keyservers:\n"+keyservers)
 	tokenFile := filepath.Join(e.root, "lib-token")
 	e.writeFile(t, tokenFile, goodLib+"\n")
 	secrets := []string{goodLib, expiredLib, ks.token, carolPW}

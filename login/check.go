@@ -115,7 +115,7 @@ func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
 		return nil, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
-			Fix: "fix it with `apptainer remote add --no-login` or in remote.yaml"}
+			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
 	}
 	const step = "service discovery"
 	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")

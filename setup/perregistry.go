@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/remoteyaml/remoteyaml/jsonedit"
 	"github.com/remoteyaml/remoteyaml/protocol"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
@@ -48,7 +49,7 @@ func (fr *perRegistryFile) tidy(data []byte) (gone bool, err error) {
 	if fr.CreatedOuter && len(fr.Keys) == 0 {
 		var m map[string]json.RawMessage
 		if json.Unmarshal(data, &m) == nil && compact(m["credHelpers"]) == "{}" {
-			if data, err = removeKey(data, "credHelpers"); err != nil {
+			if data, _, err = jsonedit.Remove(data, "credHelpers"); err != nil {
 				return false, err
 			}
 			fr.CreatedOuter = false
@@ -291,11 +292,11 @@ func (fr *perRegistryFile) edit(path string, add, drop []string) (Change, error)
 		}
 		data, mode, fr.Created = []byte("{}\n"), 0o600, true
 	}
-	o, err := parseObject(data)
+	o, err := jsonedit.Parse(data)
 	if err != nil {
 		return c, fmt.Errorf("%s: %w; fix it, or add \"credHelpers\" by hand", path, err)
 	}
-	if _, ok := o.lookup("credHelpers"); !ok && len(add) > 0 {
+	if _, ok := o.Lookup("credHelpers"); !ok && len(add) > 0 {
 		fr.CreatedOuter = true
 	}
 	var added, removed []string
@@ -324,7 +325,7 @@ func (fr *perRegistryFile) edit(path string, add, drop []string) (Change, error)
 			if cur, ok := MemberString(data, "credHelpers", k); !ok || cur != Helper {
 				continue
 			}
-			out, _, err := RemoveMember(data, "credHelpers", k)
+			out, _, err := jsonedit.Remove(data, "credHelpers", k)
 			if err != nil {
 				return c, fmt.Errorf("%s: %w", path, err)
 			}
@@ -368,7 +369,7 @@ func (fr *perRegistryFile) undo(path string) (Change, error) {
 	orig := string(data)
 	for _, k := range fr.Keys {
 		if cur, ok := MemberString(data, "credHelpers", k); ok && cur == Helper {
-			if data, _, err = RemoveMember(data, "credHelpers", k); err != nil {
+			if data, _, err = jsonedit.Remove(data, "credHelpers", k); err != nil {
 				return c, fmt.Errorf("%s: %w; remove its credHelpers entries by hand", path, err)
 			}
 		}

@@ -225,7 +225,15 @@ func (c *Checker) registry(ctx context.Context, l Login) error {
 			Fix: "fix or remove the entry in remote.yaml"}
 	}
 	t.Raw = l.Target
-	return c.Prober.Registry(ctx, t, l.Username, l.Secret, l.Insecure)
+	err = c.Prober.Registry(ctx, t, l.Username, l.Secret, l.Insecure)
+	// A loopback registry that speaks no TLS is stored Insecure: false
+	// (as Docker and Apptainer store it) and reached over plain HTTP, as
+	// remote-login's login does (login.Checker.RegistryLoopback).
+	var le *login.Error
+	if err != nil && !l.Insecure && login.Loopback(t.Host) && errors.As(err, &le) && le.NoTLS {
+		err = c.Prober.Registry(ctx, t, l.Username, l.Secret, true)
+	}
+	return err
 }
 
 func (c *Checker) keyserver(ctx context.Context, l Login) error {

@@ -183,3 +183,26 @@ func TestChecker_check_states(t *testing.T) {
 		})
 	}
 }
+
+// noTLSProber is a registry that speaks only plain HTTP: the HTTPS check
+// fails as login.Checker reports a server answering TLS in HTTP.
+type noTLSProber struct{ *slowProber }
+
+func (noTLSProber) Registry(_ context.Context, _ login.Target, _, _ string, plainHTTP bool) error {
+	if plainHTTP {
+		return nil
+	}
+	return &login.Error{Kind: login.KindTLS, Detail: "TLS: it answers in plain HTTP, not HTTPS", NoTLS: true}
+}
+
+// A loopback registry without TLS is stored Insecure: false (as Docker and
+// Apptainer store it) and checked over plain HTTP; any other host is not.
+func TestChecker_registry_loopbackWithoutTLS(t *testing.T) {
+	for host, want := range map[string]State{"127.0.0.1:5000": OK, "localhost:5000": OK, "r.example:5000": Unreachable} {
+		c := &Checker{Prober: noTLSProber{newSlowProber(1)}, Now: time.Now}
+		l := Login{Kind: login.Registry, Target: "docker://" + host, URI: "docker://" + host, Username: "alice", Secret: "pw"}
+		if r := c.Run(context.Background(), []Login{l})[0]; r.State != want {
+			t.Errorf("%s: state %q (%s), want %q", host, r.State, r.Short(), want)
+		}
+	}
+}

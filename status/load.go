@@ -62,7 +62,7 @@ func Load(store *credstore.Store) (logins []Login, problem error, err error) {
 		l := Login{Target: redactURI(r.URI), URI: r.URI, Insecure: r.Insecure, Username: r.Username, Secret: r.Secret, Err: r.Err}
 		switch r.From {
 		case credstore.FromDockerConfig:
-			l.Where = store.DockerConfig
+			l.Where = r.Path // the first of Apptainer's docker configs that holds it
 		default:
 			l.Where = r.From
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -38,6 +40,8 @@ type factory struct {
 	IO       *IOStreams
 	Getenv   func(string) string
 	LookPath func(string) (string, error)
+	// Output runs a program (apptainer --version, buildcfg) for its output.
+	Output func(path string, args ...string) ([]byte, error)
 	// HTTPClient makes the verification requests; nil means the default.
 	HTTPClient *http.Client
 	// Now is the clock tokens' expiry is read against.
@@ -49,8 +53,26 @@ func defaultFactory() *factory {
 		IO:       &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Getenv:   os.Getenv,
 		LookPath: exec.LookPath,
+		Output:   runOutput,
 		Now:      time.Now,
 	}
+}
+
+// runOutput runs an installed program briefly: a hung apptainer must not
+// hang a login.
+func runOutput(path string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return exec.CommandContext(ctx, path, args...).Output()
+}
+
+// system finds the system remotes of the program owning file.
+func (f *factory) system(file *yamlstore.File) (sysremote.System, error) {
+	s, err := sysremote.Find(sysremote.Env{Getenv: f.Getenv, LookPath: f.LookPath, Output: f.Output}, file.Path)
+	if err != nil {
+		return s, failedf("%v", err)
+	}
+	return s, nil
 }
 
 // remoteFile is the user's remote.yaml.

@@ -26,6 +26,8 @@ func newTestEnv(t *testing.T) *testEnv {
 		"DOCKER_CONFIG": e.dockerConfig, "APPTAINER_CONFIGDIR": e.apptainer,
 		"CONTAINERS_REGISTRIES_CONF": filepath.Join(root, "registries.conf"),
 		"REMOTEYAML_FILE":            "", "SINGULARITY_CONFIGDIR": "", "REGISTRY_AUTH_FILE": "",
+		// No system remotes unless a test installs some: never the machine's.
+		"REMOTEYAML_SYSTEM_FILE": filepath.Join(root, "no-system-remote.yaml"),
 	} {
 		t.Setenv(k, v)
 	}
