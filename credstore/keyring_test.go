@@ -111,7 +111,7 @@ func TestKeyringMode_Fake(t *testing.T) {
 	if ls, _ := s.List(); len(ls) != 1 || ls[0].Username != "alice" || ls[0].Secret != "" {
 		t.Errorf("list %+v", ls)
 	}
-	if err := s.Delete(host(uri)); err != nil {
+	if err := s.Delete(host(uri), uri); err != nil {
 		t.Fatal(err)
 	}
 	if len(items) != 0 {

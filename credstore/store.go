@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -220,15 +221,41 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 	return err
 }
 
-// Delete removes every entry match reports true for; ErrNotFound if none.
-// In keyring mode their keyring items go too.
-func (s *Store) Delete(match func(uri string) bool) error {
-	var removed []string
+// Delete removes every entry match reports true for, and, in keyring mode,
+// their keyring items and the item of uri (the entry URI Put stores the
+// login under) even when no entry names it any more. ErrNotFound if there
+// was nothing to remove.
+//
+// The keyring items go first, inside the edit and under the file's lock:
+// if the keyring is locked or unreachable the edit fails and nothing
+// changes; if the write fails after them, what is left is an entry without
+// a secret, which the next logout removes. The other order could leave a
+// secret in the keyring with no entry pointing at it, found by nothing.
+func (s *Store) Delete(match func(uri string) bool, uri string) error {
+	keyring := s.Secrets == InKeyring
+	var removed int
+	var orphan bool
 	err := s.File.Update(func(d *yamlstore.Document) error {
-		removed = removed[:0]
+		removed, orphan = 0, false
+		var items []string
 		for _, e := range d.Config().Credentials {
 			if match(e.URI) {
-				removed = append(removed, e.URI)
+				removed++
+				if keyring && IsRegistryLogin(e.URI) {
+					items = append(items, e.URI)
+				}
+			}
+		}
+		if keyring && IsRegistryLogin(uri) && !slices.Contains(items, uri) {
+			found, err := keyringRemove(uri)
+			if err != nil {
+				return err
+			}
+			orphan = found
+		}
+		for _, it := range items {
+			if _, err := keyringRemove(it); err != nil {
+				return err
 			}
 		}
 		_, err := d.RemoveCredentials(func(e yamlstore.Credential) bool { return match(e.URI) })
@@ -237,17 +264,8 @@ func (s *Store) Delete(match func(uri string) bool) error {
 	if err != nil {
 		return err
 	}
-	if len(removed) == 0 {
+	if removed == 0 && !orphan {
 		return ErrNotFound
-	}
-	if s.Secrets == InKeyring {
-		for _, uri := range removed {
-			if IsRegistryLogin(uri) {
-				if err := keyringDelete(uri); err != nil {
-					return err
-				}
-			}
-		}
 	}
 	return nil
 }
