@@ -317,5 +317,24 @@ func decodeAuth(auth string) (user, secret string, err error) {
 		}
 		return user, secret, nil
 	}
-	return "", "", fmt.Errorf("its Auth scheme %q is neither Basic nor Bearer; log in again", scheme)
+	// Never quote any of it: with no recognised scheme, the "scheme" may be
+	// the whole secret (Auth: RAWTOKEN, "Bearer<TAB>token").
+	return "", "", errors.New("its Auth is neither \"Basic …\" nor \"Bearer …\"; log in again")
+}
+
+// AuthScheme names the scheme of an Auth value, "Basic" or "Bearer", for
+// showing a login without its secret; "" when the value has neither, in
+// which case no part of it may be shown.
+func AuthScheme(auth string) string {
+	scheme, _, ok := strings.Cut(auth, " ")
+	if !ok {
+		return ""
+	}
+	switch strings.ToLower(scheme) {
+	case "basic":
+		return "Basic"
+	case "bearer":
+		return "Bearer"
+	}
+	return ""
 }

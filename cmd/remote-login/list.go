@@ -3,9 +3,9 @@ package main
 import (
 	"encoding/json"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
+	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/urfave/cli/v2"
 )
 
@@ -135,6 +135,8 @@ func maskAuth(auth, from string) string {
 		}
 		return from
 	}
-	scheme, _, _ := strings.Cut(auth, " ")
-	return scheme + " ********"
+	if scheme := credstore.AuthScheme(auth); scheme != "" {
+		return scheme + " ********"
+	}
+	return "unrecognised ********"
 }

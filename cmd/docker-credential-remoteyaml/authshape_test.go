@@ -1,0 +1,37 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// Item 9 of issue 10: an Auth with no recognised scheme was quoted in full
+// in get's error. No part of an Auth value is printed, whatever its shape.
+func TestGet_NeverPrintsAnAuthValue(t *testing.T) {
+	for name, auth := range map[string]string{
+		"raw token":     "RAWTOKEN-5ecret",
+		"tab separator": "\"Bearer\\tTABTOKEN-5ecret\"",
+		"bad base64":    "Basic NOT*BASE64-5ecret",
+		"no colon":      "Basic Tk9DT0xPTi01ZWNyZXQ=", // NOCOLON-5ecret
+		"odd scheme":    "Digest DIGEST-5ecret",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, path := env(t)
+			t.Setenv("REMOTEYAML_SECRETS", "file")
+			text := "Credentials:\n    - URI: docker://odd.example.com\n      Auth: " + auth + "\n      Insecure: false\n"
+			if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, code := run(t, "get", "odd.example.com")
+			if code != 1 || strings.Count(out, "\n") != 1 {
+				t.Errorf("get: exit %d, output %q; want exit 1 and one line", code, out)
+			}
+			for _, leak := range []string{"5ecret", "TOKEN", "NOT*", "Tk9D", "NOCOLON", "DIGEST"} {
+				if strings.Contains(out, leak) {
+					t.Errorf("get printed part of the Auth value (%q): %q", leak, out)
+				}
+			}
+		})
+	}
+}
