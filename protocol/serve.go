@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/docker/docker-credential-helpers/credentials"
+	"github.com/remoteyaml/remoteyaml/safetext"
 )
 
 // MaxInput bounds what a helper action reads from stdin: a server URL or a
@@ -52,7 +53,9 @@ func Serve(h credentials.Helper, args []string, stdin io.Reader, stdout io.Write
 		}
 	}
 	if err := credentials.HandleCommand(h, args[1], bytes.NewReader(in), stdout); err != nil {
-		fmt.Fprintln(stdout, strings.ReplaceAll(err.Error(), "\n", " "))
+		// One line, escaped: the error may quote a path or an entry URI,
+		// and the client shows it on a terminal.
+		fmt.Fprintln(stdout, safetext.Text(strings.ReplaceAll(err.Error(), "\n", " ")))
 		return 1
 	}
 	return 0

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,5 +34,29 @@ func TestGet_NeverPrintsAnAuthValue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Item 12 of issue 10: the helper's one-line errors escape what is not
+// printable (here a config directory whose name holds an escape sequence),
+// so an error a client shows cannot drive its terminal.
+func TestErrors_EscapeNonPrintable(t *testing.T) {
+	_, path := env(t)
+	t.Setenv("REMOTEYAML_SECRETS", "file")
+	dir := filepath.Join(filepath.Dir(path), "cfg\x1b]0;owned\a\u0085x")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("APPTAINER_CONFIGDIR", dir)
+	text := "Credentials:\n    - URI: docker://esc.example.com\n      Auth: RAWTOKEN-5ecret\n      Insecure: false\n"
+	if err := os.WriteFile(filepath.Join(dir, "remote.yaml"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code := run(t, "get", "esc.example.com")
+	if code != 1 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("get: exit %d, output %q", code, out)
+	}
+	if strings.ContainsAny(strings.TrimSuffix(out, "\n"), "\x1b\a\n\u0085") || !strings.Contains(out, `cfg\x1b]0;owned\a\u0085x`) {
+		t.Errorf("get's error is not escaped: %q", out)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/login"
 	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -197,6 +198,7 @@ func keptOld(err error, hadOld bool) error {
 }
 
 func noRemote(cfg yamlstore.Config, path, name string) error {
+	name = safetext.Redact(name) // "alice:PW@host" was typed as a remote name
 	if strings.ContainsAny(name, ".:") {
 		return usageErrorf("%s: no remote of that name in %s; for a registry use docker://%s, for a keyserver https://%s", name, path, name, name)
 	}
