@@ -50,7 +50,7 @@ func env(t *testing.T) (client.ProgramFunc, string) {
 	t.Setenv("APPTAINER_CONFIGDIR", dir)
 	t.Setenv("HOME", dir)
 	t.Setenv("REMOTEYAML_SECRETS", secretsMode())
-	return client.NewShellProgramFunc(helperBin), filepath.Join(dir, "remote.yaml")
+	return scannedProgram(t), filepath.Join(dir, "remote.yaml")
 }
 
 // secretsMode is the backend the suite runs against: make keyring runs it
@@ -199,11 +199,13 @@ func TestConformance_Version(t *testing.T) {
 // stderr must stay empty.
 func run(t *testing.T, action, stdin string) (string, int) {
 	t.Helper()
+	scanInput(t, action, []byte(stdin))
 	cmd := exec.Command(helperBin, action)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	scanOutput(t, action, out.String(), errb.String(), err == nil)
 	code := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
@@ -312,7 +314,7 @@ func TestConformance_FromDockerConfig(t *testing.T) {
 			}
 			yml := fixture("apptainer-1.5.3-registry-login.yaml")
 			os.WriteFile(filepath.Join(cfgDir, "remote.yaml"), yml, 0o600)
-			p := client.NewShellProgramFunc(helperBin)
+			p := scannedProgram(t)
 			got, err := client.Get(p, "127.0.0.1:5000")
 			if err != nil || got.Username != "u" || got.Secret != "p4ss" {
 				t.Fatalf("get = %+v, %v", got, err)
