@@ -174,4 +174,3 @@ func (s *Scan) Count() int {
 	defer s.mu.Unlock()
 	return len(s.secrets)
 }
-
