@@ -166,11 +166,3 @@ func (s *Scan) Check(t testing.TB, roots ...string) {
 func mask(v string) string {
 	return fmt.Sprintf("%q…(%d bytes)", v[:3], len(v))
 }
-
-// Count reports how many secrets are registered (a suite whose scan saw
-// none checked nothing).
-func (s *Scan) Count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.secrets)
-}
