@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,4 +60,39 @@ func TestErrors_EscapeNonPrintable(t *testing.T) {
 	if strings.ContainsAny(strings.TrimSuffix(out, "\n"), "\x1b\a\n\u0085") || !strings.Contains(out, `cfg\x1b]0;owned\a\u0085x`) {
 		t.Errorf("get's error is not escaped: %q", out)
 	}
+}
+
+// Item 5 of issue 10, against a real Secret Service: erase with the keyring
+// locked fails with the documented error and leaves remote.yaml as it was
+// (it used to remove the entry first, orphaning the keyring item).
+func TestKeyring_LockedErase(t *testing.T) {
+	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "gdbus", "secret-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (integration/install-deps.sh installs it)", tool)
+		}
+	}
+	_, path := env(t)
+	script := `export REMOTEYAML_SECRETS=keyring
+	echo '{"ServerURL":"r.example.com","Username":"u","Secret":"LOCKED-ERASE"}' | "$1" store || exit 9
+	cp "$2" "$2.before"
+	gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+		--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
+	echo r.example.com | "$1" erase
+	echo "exit=$?"`
+	cmd := exec.Command("../../integration/with-keyring.sh", "bash", "-c", script, "locked", helperBin, path)
+	cmd.Env = append(os.Environ(), "APPTAINER_CONFIGDIR="+filepath.Dir(path))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || lines[1] != "exit=1" || !strings.Contains(lines[0], "the OS keyring is locked") {
+		t.Errorf("got %q", out)
+	}
+	before, _ := os.ReadFile(path + ".before")
+	after, _ := os.ReadFile(path)
+	if len(before) == 0 || string(before) != string(after) || !strings.Contains(string(after), "docker://r.example.com") {
+		t.Errorf("a failed erase changed remote.yaml: %q -> %q", before, after)
+	}
+	scanFor(t).Secret("LOCKED-ERASE")
 }
