@@ -82,9 +82,10 @@ func (e *clientEnv) envList() []string {
 // remoteLogin runs the built remote-login in e's world.
 func (e *clientEnv) remoteLogin(t *testing.T, stdin string, args ...string) rlResult {
 	t.Helper()
+	bin := buildRemoteLogin(t) // first: on a loaded machine the build alone can outlast the command's bound
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, buildRemoteLogin(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = e.envList()
 	cmd.Dir = e.root
 	cmd.Stdin = strings.NewReader(stdin)
