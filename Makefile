@@ -58,7 +58,7 @@ bench:
 # Each fuzz target for FUZZTIME (default 5m).
 FUZZTIME ?= 5m
 fuzz:
-	for f in FuzzParse FuzzPutCredential FuzzRemoveCredentials FuzzSetToken FuzzFastParse; do \
+	for f in FuzzParse FuzzPutCredential FuzzRemoveCredentials FuzzSetToken FuzzSetAuth FuzzFastParse; do \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./yamlstore/ || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./protocol/
 

@@ -1,6 +1,7 @@
 package yamlstore
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -57,4 +58,39 @@ func TestSetAuth_Refuses(t *testing.T) {
 	if string(d.Bytes()) != before {
 		t.Errorf("a refused SetAuth changed the text: %q", d.Bytes())
 	}
+}
+
+// FuzzSetAuth: on any file the edits accept, SetAuth changes the Auth of
+// its entry and nothing else (no merge, no reorder), and the result is a
+// file both real programs read; a refusal leaves the text as it was.
+func FuzzSetAuth(f *testing.F) {
+	seed(f)
+	f.Add([]byte("Credentials:\n    - URI: docker://a\n      Auth: Basic QQ==\n      Insecure: false\n    - URI: docker://a/team\n      Insecure: true\n    - URI: docker://a\n      Auth: Bearer t\n      Insecure: false\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse(data)
+		if err != nil {
+			return
+		}
+		want := d.Config()
+		for i := range want.Credentials {
+			for _, auth := range []string{"", "Basic bW92ZWQ6c2VjcmV0", want.Credentials[i].Auth} {
+				before := d.Bytes()
+				err := d.SetAuth(i, auth)
+				if checkValue("Auth", auth) != nil {
+					// A control character (a block scalar's newline) is
+					// never written, even to put back what was read.
+					if err == nil || !bytes.Equal(d.Bytes(), before) {
+						t.Fatalf("SetAuth(%d, %q): %v, or the text changed", i, auth, err)
+					}
+					continue
+				}
+				if err != nil {
+					refusal(t, d, before, err)
+					return
+				}
+				want.Credentials[i].Auth = auth
+				checkWritten(t, d.Bytes(), want)
+			}
+		}
+	})
 }
