@@ -44,8 +44,10 @@ func newListCommand(f *factory) *cli.Command {
 		Description: `Shows the remotes (name, URI, whether it is the Active one, whether an
 access token is set) and the Authenticated Logins (URI, INSECURE, user name),
 as Apptainer's remote list and registry list do. No secret is shown: AUTH
-tells the kind of login with the secret masked, or "docker-config" for a
-login Apptainer made, whose secret is kept in its docker-config.json.
+tells the kind of login (Basic or Bearer) with the secret masked,
+"unrecognised" for a value with neither scheme (none of it is shown), or
+"docker-config" for a login Apptainer made, whose secret is kept in its
+docker-config.json. Non-printable characters in names are escaped ().
 
 EXAMPLES
    remote-login list
