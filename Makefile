@@ -61,6 +61,7 @@ fuzz:
 	for f in FuzzParse FuzzPutCredential FuzzRemoveCredentials FuzzSetToken FuzzSetAuth FuzzFastParse; do \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./yamlstore/ || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./protocol/
+	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./safetext/
 
 clean:
 	rm -rf $(BIN)

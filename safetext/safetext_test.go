@@ -1,6 +1,11 @@
 package safetext
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
 
 func TestText(t *testing.T) {
 	for in, want := range map[string]string{
@@ -40,4 +45,34 @@ func TestRedact(t *testing.T) {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzText: whatever the input, the output holds nothing a terminal would
+// act on, and text that was printable comes out as it went in. Redact
+// never leaves what it masks.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"plain", "bob\x1b]0;x\x07\n", "\xff\u0085\u202e", "docker://a:PW@h/p?q#f", "a:PW@b", "x?PW"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Text(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Text(%q) = %q is not UTF-8", s, out)
+		}
+		for _, r := range out {
+			if r != ' ' && !unicode.IsPrint(r) {
+				t.Fatalf("Text(%q) = %q holds %U", s, out, r)
+			}
+		}
+		if printable(s) && out != s {
+			t.Fatalf("Text changed printable %q to %q", s, out)
+		}
+		r := Redact(s)
+		if strings.ContainsAny(r, "?#") && !strings.HasSuffix(r, "***") {
+			t.Fatalf("Redact(%q) = %q keeps a query or fragment", s, r)
+		}
+		if i := strings.Index(s, "@"); i >= 0 && !strings.ContainsAny(s[:i], "/?#") && !strings.Contains(r, "***") {
+			t.Fatalf("Redact(%q) = %q keeps user information", s, r)
+		}
+	})
 }
