@@ -64,6 +64,10 @@ func (s *Store) Migrate(to Secrets) (Migration, error) {
 	if err != nil {
 		return Migration{}, err
 	}
+	// A file the edits refuse would fail the last step, after the copies.
+	if err := d.Problem(); err != nil {
+		return Migration{}, fmt.Errorf("reading %s: %w; nothing was moved", s.File.Path, err)
+	}
 	if to == InKeyring {
 		return s.toKeyring(d.Config().Credentials)
 	}

@@ -137,3 +137,21 @@ func TestSwitch_WritesTheSettingLast(t *testing.T) {
 		t.Errorf("setting after switching back: %s", st.Secrets)
 	}
 }
+
+// A file the edits refuse (a key Apptainer does not know, read leniently
+// since issue 10 item 13) is refused before anything is copied: no keyring
+// item is left beside a secret that stays in the file.
+func TestMigrate_RefusesAFileTheEditsRefuse(t *testing.T) {
+	items := fakeKeyring(t, nil)
+	s := newStore(t, InFile)
+	text := sameHostLogins + "Bogus: 1\n"
+	if err := os.WriteFile(s.File.Path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Migrate(InKeyring); err == nil || !strings.Contains(err.Error(), "Bogus") {
+		t.Errorf("migrate of a file with an unknown key: %v, want the key named", err)
+	}
+	if len(items) != 0 || fileText(t, s) != text {
+		t.Errorf("a refused migration left keyring items %v or changed the file", items)
+	}
+}
