@@ -27,3 +27,22 @@ func TestList_NeverPrintsAnAuthValue(t *testing.T) {
 		}
 	}
 }
+
+// Item 13 of issue 10: a key Apptainer does not know does not stop list,
+// which warns about it on stderr and in --json.
+func TestList_WarnsAboutUnknownKeys(t *testing.T) {
+	e := newTestEnv(t)
+	t.Setenv("REMOTEYAML_SECRETS", "file")
+	e.writeRemoteYAML(t, "Credentials:\n    - URI: docker://ok.example.com\n      Auth: Basic dTpPSy01ZWNyZXQ=\n      Insecure: false\nBogus: 1\n")
+	r := runCmd(t, "", nil, "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "ok.example.com") {
+		t.Fatalf("list: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, `unknown key "Bogus"`) || !strings.Contains(r.stderr, "line 5") {
+		t.Errorf("stderr %q: want a warning naming the key and its line", r.stderr)
+	}
+	r = runCmd(t, "", nil, "list", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"problem"`) || !strings.Contains(r.stdout, "Bogus") {
+		t.Errorf("list --json: exit %d, want a problem field:\n%s", r.code, r.stdout)
+	}
+}

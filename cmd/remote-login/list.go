@@ -32,6 +32,7 @@ type listLogin struct {
 
 type listOutput struct {
 	File    string       `json:"file"`
+	Problem string       `json:"problem,omitempty"` // why Apptainer would refuse the file
 	Remotes []listRemote `json:"remotes"`
 	Logins  []listLogin  `json:"logins"`
 }
@@ -76,6 +77,12 @@ func runList(f *factory, opts *listOptions) error {
 		return err
 	}
 	out := listOutput{File: file.Path, Remotes: []listRemote{}, Logins: []listLogin{}}
+	if p := doc.Problem(); p != nil {
+		// The logins are still served; the user should still fix the file,
+		// as Apptainer's and SingularityCE's remote commands refuse it.
+		out.Problem = p.Error()
+		writeLine(f.IO.Err, "remote-login: warning: %s: %v (logins are still served; Apptainer and SingularityCE refuse this file)", file.Path, p)
+	}
 	view := sys.View(cfg)
 	for name, r := range view.Remotes {
 		if r == nil {
