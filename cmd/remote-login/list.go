@@ -81,7 +81,7 @@ func runList(f *factory, opts *listOptions) error {
 		// The logins are still served; the user should still fix the file,
 		// as Apptainer's and SingularityCE's remote commands refuse it.
 		out.Problem = p.Error()
-		writeLine(f.IO.Err, "remote-login: warning: %s: %v (logins are still served; Apptainer and SingularityCE refuse this file)", file.Path, p)
+		writeLine(f.IO.Err, "remote-login: warning: %s: %v; logins are still served", file.Path, p)
 	}
 	view := sys.View(cfg)
 	for name, r := range view.Remotes {
