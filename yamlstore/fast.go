@@ -3,12 +3,14 @@ package yamlstore
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
 
-// fastParse decodes the layout Apptainer, SingularityCE and remoteyaml
-// write (block style, plain scalars, whole-line comments) without yaml.v3,
+// fastParse decodes the layout Apptainer, SingularityCE, remoteyaml and
+// people write (block style, any indentation, plain and quoted scalars,
+// blank lines, comments on their own lines and beside keys) without yaml.v3,
 // which costs about 8 µs per login: a credential helper is started once per
 // lookup, so decoding is most of its run time. It builds the same Config
 // and a node tree with the same kinds, values, lines and columns yaml.v3
@@ -72,18 +74,45 @@ func (p *fparser) split(s string) bool {
 		} else {
 			l, s = s, ""
 		}
+		t := strings.TrimLeft(l, " ")
+		if t != "" && t[0] == '#' {
+			if !commentText(t) {
+				return false
+			}
+			continue
+		}
 		for i := 0; i < len(l); i++ {
 			// Printable ASCII only: yaml.v3 refuses control characters even
-			// in comments, and treats some Unicode as line breaks.
+			// in comments, and reads some Unicode as line breaks.
 			if l[i] < 0x20 || l[i] > 0x7e {
 				return false
 			}
 		}
-		t := strings.TrimLeft(l, " ")
-		if t == "" || t[0] == '#' {
+		if t == "" {
 			continue
 		}
 		p.lines = append(p.lines, fline{no, len(l) - len(t), strings.TrimRight(t, " ")})
+	}
+	return true
+}
+
+// commentText reports whether a whole-line comment holds only text yaml.v3
+// takes as one comment: printable ASCII, or UTF-8 for people's names and
+// languages, but none of what YAML reads as a line break (U+0085, U+2028,
+// U+2029), a byte order mark, or a non-printable character.
+func commentText(t string) bool {
+	if !utf8.ValidString(t) {
+		return false
+	}
+	for _, r := range t {
+		switch {
+		case r >= 0x20 && r <= 0x7e:
+		case r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
+		case r >= 0xe000 && r <= 0xfffd && r != 0xfeff:
+		case r >= 0x10000 && r <= 0x10ffff:
+		default:
+			return false
+		}
 	}
 	return true
 }
@@ -95,22 +124,93 @@ func (p *fparser) peek() (fline, bool) {
 	return fline{}, false
 }
 
-// kv splits "key: value" or "key:" found at byte column col of line l.
-func kv(l fline, off int) (key, val string, valCol int, ok bool) {
+// fval is the value after a key: plain or quoted (style), at byte column
+// col; present is false after a bare "key:" (a block or a null follows).
+type fval struct {
+	s       string
+	style   yaml.Style
+	col     int
+	present bool
+}
+
+// kv splits "key: value", "key:" and either followed by a comment, found at
+// byte offset off of line l.
+func kv(l fline, off int) (key string, v fval, ok bool) {
 	s := l.s[off:]
 	c := strings.IndexByte(s, ':')
 	if c <= 0 || !plainKey(s[:c]) {
-		return "", "", 0, false
+		return "", fval{}, false
 	}
 	key, rest := s[:c], s[c+1:]
 	if rest == "" {
-		return key, "", 0, true
+		return key, fval{}, true
 	}
 	if rest[0] != ' ' {
-		return "", "", 0, false
+		return "", fval{}, false
 	}
-	val = strings.TrimLeft(rest, " ")
-	return key, val, l.ind + off + c + 1 + (len(rest) - len(val)), val != ""
+	val := strings.TrimLeft(rest, " ")
+	if val[0] == '#' {
+		return key, fval{}, true
+	}
+	v = fval{col: l.ind + off + c + 1 + (len(rest) - len(val)), present: true}
+	switch val[0] {
+	case '\'', '"':
+		var n int
+		if v.s, n, ok = quoted(val); !ok || !comment(val[n:]) {
+			return "", fval{}, false
+		}
+		if val[0] == '"' {
+			v.style = yaml.DoubleQuotedStyle
+		} else {
+			v.style = yaml.SingleQuotedStyle
+		}
+	default:
+		// A plain scalar ends where a comment starts: a '#' after a space.
+		if i := strings.Index(val, " #"); i >= 0 {
+			val = strings.TrimRight(val[:i], " ")
+		}
+		v.s = val
+	}
+	return key, v, true
+}
+
+// quoted reads the quoted scalar at the start of s: single-quoted with ''
+// for a quote, or double-quoted without escapes (a backslash gives up).
+// It returns the value and the bytes it took.
+func quoted(s string) (string, int, bool) {
+	q := s[0]
+	if q == '"' {
+		i := strings.IndexAny(s[1:], "\\\"")
+		if i < 0 || s[1+i] != '"' {
+			return "", 0, false
+		}
+		return s[1 : 1+i], i + 2, true
+	}
+	var b []byte // only for values with a doubled quote
+	start := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] != '\'' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\'' {
+			b = append(b, s[start:i+1]...)
+			i++
+			start = i + 1
+			continue
+		}
+		if b == nil {
+			return s[1:i], i + 1, true
+		}
+		return string(append(b, s[start:i]...)), i + 1, true
+	}
+	return "", 0, false
+}
+
+// comment reports whether s, what follows a quoted scalar, is nothing or
+// spaces and a comment.
+func comment(s string) bool {
+	t := strings.TrimLeft(s, " ")
+	return t == "" || (t[0] == '#' && len(t) < len(s))
 }
 
 var (
@@ -178,12 +278,21 @@ func plainString(v string) bool {
 	return !strings.Contains(v, ": ") && !strings.HasSuffix(v, ":") && !numberLike(v)
 }
 
+// stringValue reports whether v decodes into a string field as exactly v.s.
+func stringValue(v fval) bool {
+	return v.present && (v.style != 0 || plainString(v.s))
+}
+
 func (p *fparser) scalar(tag, v string, line, col int) *yaml.Node {
+	return p.value(tag, fval{s: v, col: col}, line)
+}
+
+func (p *fparser) value(tag string, v fval, line int) *yaml.Node {
 	if !p.nodes {
 		return nil
 	}
 	n := p.newNode()
-	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v, Line: line, Column: col + 1}
+	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v.s, Style: v.style, Line: line, Column: v.col + 1}
 	return n
 }
 
@@ -225,7 +334,7 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 		} else if l.ind != col || strings.HasPrefix(l.s, "- ") || l.s == "-" {
 			break
 		}
-		key, val, vcol, ok := kv(l, off)
+		key, val, ok := kv(l, off)
 		kind := kinds[key]
 		if !ok || kind == 0 || contains(seen, key) {
 			return nil, false
@@ -242,19 +351,19 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 		var v *yaml.Node
 		switch kind {
 		case 's':
-			if !plainString(val) {
+			if !stringValue(val) {
 				return nil, false
 			}
-			v = p.scalar("!!str", val, l.no, vcol)
-			set(key, val)
+			v = p.value("!!str", val, l.no)
+			set(key, val.s)
 		case 'b':
-			if val != "true" && val != "false" {
+			if val.style != 0 || val.s != "true" && val.s != "false" {
 				return nil, false
 			}
-			v = p.scalar("!!bool", val, l.no, vcol)
-			set(key, val)
+			v = p.value("!!bool", val, l.no)
+			set(key, val.s)
 		case 'q':
-			if val != "" {
+			if val.present {
 				return nil, false
 			}
 			if v, ok = p.items(col, nested); !ok {
@@ -310,7 +419,7 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 		if !more {
 			break
 		}
-		key, val, vcol, ok := kv(l, 0)
+		key, val, ok := kv(l, 0)
 		if l.ind != 0 || !ok || seen[key] {
 			return nil, false
 		}
@@ -323,13 +432,13 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 		var v *yaml.Node
 		switch key {
 		case "Active":
-			if !plainString(val) {
+			if !stringValue(val) {
 				return nil, false
 			}
-			cfg.Active = val
-			v = p.scalar("!!str", val, l.no, vcol)
+			cfg.Active = val.s
+			v = p.value("!!str", val, l.no)
 		case "Remotes":
-			if val != "" {
+			if val.present {
 				return nil, false
 			}
 			if v, ok = p.remotes(cfg); !ok {
@@ -337,7 +446,7 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			}
 		case "Credentials":
 			var cur *Credential
-			if val != "" {
+			if val.present {
 				return nil, false
 			}
 			v, ok = p.items(0, func(k, v string) map[string]byte {
@@ -382,8 +491,8 @@ func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
 		if !more || l.ind != col {
 			break
 		}
-		name, val, _, ok := kv(l, 0)
-		if !ok || val != "" || cfg.Remotes[name] != nil {
+		name, val, ok := kv(l, 0)
+		if !ok || val.present || cfg.Remotes[name] != nil {
 			return nil, false
 		}
 		p.i++
