@@ -1,6 +1,7 @@
 package yamlstore
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -32,12 +33,9 @@ func fastParseMode(data []byte, nodes bool) (cfg Config, root *yaml.Node, ok boo
 	if len(data) > MaxSize {
 		return Config{}, nil, false
 	}
-	p := fparser{nodes: nodes}
-	if !p.split(string(data)) || len(p.lines) == 0 {
-		return Config{}, nil, false
-	}
+	p := fparser{src: string(data), data: data, nodes: nodes}
 	root, ok = p.root(&cfg)
-	if !ok || p.i != len(p.lines) {
+	if _, more := p.peek(); !ok || more || p.bad {
 		return Config{}, nil, false
 	}
 	return cfg, root, true
@@ -48,14 +46,23 @@ type fline struct {
 	s       string // the text after the indentation, trailing spaces cut
 }
 
+// fparser reads the text a content line at a time (blank and comment lines
+// skipped), so a large file costs no slice of lines.
 type fparser struct {
-	lines []fline
-	i     int
-	nodes bool        // build the node tree too
-	slab  []yaml.Node // nodes are carved from chunks: one allocation per 256
+	src   string
+	data  []byte // src's bytes, for printable's word loads
+	pos   int    // offset of the first line not yet scanned
+	no    int    // lines scanned
+	cur   fline  // the current content line, if have
+	have  bool
+	next  int  // offset after cur
+	bad   bool // a line the fast path does not take: give up
+	nodes bool // build the node tree too
+	slab  []yaml.Node
 }
 
 func (p *fparser) newNode() *yaml.Node {
+	// Nodes are carved from chunks: one allocation per 256.
 	if len(p.slab) == cap(p.slab) {
 		p.slab = make([]yaml.Node, 0, 256)
 	}
@@ -63,35 +70,64 @@ func (p *fparser) newNode() *yaml.Node {
 	return &p.slab[len(p.slab)-1]
 }
 
-func (p *fparser) split(s string) bool {
-	p.lines = make([]fline, 0, strings.Count(s, "\n")+1)
-	no := 0
-	for len(s) > 0 {
-		no++
-		var l string
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			l, s = s[:i], s[i+1:]
-		} else {
-			l, s = s, ""
+// peek returns the current content line; more is false at the end of the
+// text or at a line the fast path refuses (then p.bad is set).
+func (p *fparser) peek() (l fline, more bool) {
+	if p.have {
+		return p.cur, true
+	}
+	for !p.bad && p.pos < len(p.src) {
+		start, end, next := p.pos, len(p.src), len(p.src)
+		if i := strings.IndexByte(p.src[start:], '\n'); i >= 0 {
+			end, next = start+i, start+i+1
 		}
-		t := strings.TrimLeft(l, " ")
-		if t != "" && t[0] == '#' {
-			if !commentText(t) {
-				return false
-			}
+		p.no++
+		p.pos = next
+		ind := start
+		for ind < end && p.src[ind] == ' ' {
+			ind++
+		}
+		if ind == end {
 			continue
 		}
-		for i := 0; i < len(l); i++ {
-			// Printable ASCII only: yaml.v3 refuses control characters even
-			// in comments, and reads some Unicode as line breaks.
-			if l[i] < 0x20 || l[i] > 0x7e {
-				return false
-			}
-		}
-		if t == "" {
+		if p.src[ind] == '#' {
+			p.bad = !commentText(p.data[ind:end])
 			continue
 		}
-		p.lines = append(p.lines, fline{no, len(l) - len(t), strings.TrimRight(t, " ")})
+		if !printable(p.data[ind:end]) {
+			p.bad = true
+			return fline{}, false
+		}
+		for p.src[end-1] == ' ' {
+			end--
+		}
+		p.cur, p.have = fline{p.no, ind - start, p.src[ind:end]}, true
+		return p.cur, true
+	}
+	return fline{}, false
+}
+
+// advance moves past the current line.
+func (p *fparser) advance() { p.have = false }
+
+// printable reports whether s is printable ASCII only: yaml.v3 refuses
+// control characters, and reads some Unicode as line breaks. It tests eight
+// bytes at a time, as this runs over every byte of the file.
+func printable(s []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(s) >= 8 {
+		x := binary.LittleEndian.Uint64(s)
+		// A byte below 0x20 borrows through its high bit in x-0x20…;
+		// one above 0x7e carries into it in x+0x01…, or had it set.
+		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for _, c := range s {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
 	}
 	return true
 }
@@ -100,11 +136,14 @@ func (p *fparser) split(s string) bool {
 // takes as one comment: printable ASCII, or UTF-8 for people's names and
 // languages, but none of what YAML reads as a line break (U+0085, U+2028,
 // U+2029), a byte order mark, or a non-printable character.
-func commentText(t string) bool {
-	if !utf8.ValidString(t) {
+func commentText(t []byte) bool {
+	if printable(t) {
+		return true
+	}
+	if !utf8.Valid(t) {
 		return false
 	}
-	for _, r := range t {
+	for _, r := range string(t) {
 		switch {
 		case r >= 0x20 && r <= 0x7e:
 		case r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
@@ -115,13 +154,6 @@ func commentText(t string) bool {
 		}
 	}
 	return true
-}
-
-func (p *fparser) peek() (fline, bool) {
-	if p.i < len(p.lines) {
-		return p.lines[p.i], true
-	}
-	return fline{}, false
 }
 
 // fval is the value after a key: plain or quoted (style), at byte column
@@ -148,7 +180,7 @@ func kv(l fline, off int) (key string, v fval, ok bool) {
 	if rest[0] != ' ' {
 		return "", fval{}, false
 	}
-	val := strings.TrimLeft(rest, " ")
+	val := skipSpaces(rest)
 	if val[0] == '#' {
 		return key, fval{}, true
 	}
@@ -166,22 +198,24 @@ func kv(l fline, off int) (key string, v fval, ok bool) {
 		}
 	default:
 		// A plain scalar ends where a comment starts: a '#' after a space.
-		if i := strings.Index(val, " #"); i >= 0 {
-			val = strings.TrimRight(val[:i], " ")
+		if strings.IndexByte(val, '#') >= 0 {
+			if i := strings.Index(val, " #"); i >= 0 {
+				val = strings.TrimRight(val[:i], " ")
+			}
 		}
 		v.s = val
 	}
 	return key, v, true
 }
 
-// quoted reads the quoted scalar at the start of s: single-quoted with ''
+// quoted reads the quoted scalar at the start of s: single-quoted with ”
 // for a quote, or double-quoted without escapes (a backslash gives up).
 // It returns the value and the bytes it took.
 func quoted(s string) (string, int, bool) {
 	q := s[0]
 	if q == '"' {
-		i := strings.IndexAny(s[1:], "\\\"")
-		if i < 0 || s[1+i] != '"' {
+		i := strings.IndexByte(s[1:], '"')
+		if i < 0 || strings.IndexByte(s[1:1+i], '\\') >= 0 {
 			return "", 0, false
 		}
 		return s[1 : 1+i], i + 2, true
@@ -206,16 +240,32 @@ func quoted(s string) (string, int, bool) {
 	return "", 0, false
 }
 
+// skipSpaces is strings.TrimLeft(s, " "), which is slower for one byte.
+func skipSpaces(s string) string {
+	i := 0
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return s[i:]
+}
+
 // comment reports whether s, what follows a quoted scalar, is nothing or
 // spaces and a comment.
 func comment(s string) bool {
-	t := strings.TrimLeft(s, " ")
+	t := skipSpaces(s)
 	return t == "" || (t[0] == '#' && len(t) < len(s))
 }
 
-var (
-	special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", "<<"}
-)
+var special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", "<<"}
+
+// plainByte holds the bytes plainString allows: a table, because every
+// byte of every value is looked up.
+var plainByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:/@+=- ", byte(c)) >= 0
+	}
+	return t
+}()
 
 func plainKey(k string) bool {
 	for i := 0; i < len(k); i++ {
@@ -229,7 +279,7 @@ func plainKey(k string) bool {
 
 // isSpecial reports a word YAML resolves to a bool, a null or a merge key.
 func isSpecial(v string) bool {
-	if len(v) > 5 {
+	if len(v) > 5 || strings.IndexByte("tTfFnNyYoO~<", v[0]) < 0 {
 		return false
 	}
 	for _, w := range special {
@@ -268,14 +318,12 @@ func plainString(v string) bool {
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:/@+=- ", c) >= 0) {
+		// ": " or a final ':' would make v a mapping.
+		if !plainByte[c] || c == ':' && (i+1 == len(v) || v[i+1] == ' ') {
 			return false
 		}
 	}
-	if isSpecial(v) {
-		return false
-	}
-	return !strings.Contains(v, ": ") && !strings.HasSuffix(v, ":") && !numberLike(v)
+	return !isSpecial(v) && !numberLike(v)
 }
 
 // stringValue reports whether v decodes into a string field as exactly v.s.
@@ -318,7 +366,7 @@ func (p *fparser) add(n *yaml.Node, children ...*yaml.Node) {
 // fields parses the block mapping whose first key is at byte column col of
 // the current line (after a "- " when inItem), reading only the keys in
 // kinds ("s" string, "b" bool, "q" nested Keyservers). set receives values.
-func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k, v string), nested func(k, v string) map[string]byte) (*yaml.Node, bool) {
+func (p *fparser) fields(col int, inItem bool, kinds kindOf, set func(k, v string), nested func(k, v string) kindOf) (*yaml.Node, bool) {
 	m := p.node(yaml.MappingNode, "!!map")
 	var seenArr [8]string // a handful of keys: an array beats a map
 	seen := seenArr[:0]
@@ -335,7 +383,7 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 			break
 		}
 		key, val, ok := kv(l, off)
-		kind := kinds[key]
+		kind := kinds(key)
 		if !ok || kind == 0 || contains(seen, key) {
 			return nil, false
 		}
@@ -347,7 +395,7 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 			first = false
 		}
 		k := p.scalar("!!str", key, l.no, col)
-		p.i++
+		p.advance()
 		var v *yaml.Node
 		switch kind {
 		case 's':
@@ -379,7 +427,7 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 // least parentCol (YAML lets a sequence share its key's indentation). item
 // is called with an empty key when an item starts, and returns the item's
 // schema then; after that it receives each field.
-func (p *fparser) items(parentCol int, item func(k, v string) map[string]byte) (*yaml.Node, bool) {
+func (p *fparser) items(parentCol int, item func(k, v string) kindOf) (*yaml.Node, bool) {
 	s := p.node(yaml.SequenceNode, "!!seq")
 	dash := -1
 	for {
@@ -394,7 +442,7 @@ func (p *fparser) items(parentCol int, item func(k, v string) map[string]byte) (
 			}
 		}
 		rest := l.s[2:]
-		key := l.ind + 2 + len(rest) - len(strings.TrimLeft(rest, " "))
+		key := l.ind + 2 + len(rest) - len(skipSpaces(rest))
 		kinds := item("", "")
 		m, ok := p.fields(key, true, kinds, func(k, v string) { item(k, v) }, nil)
 		if !ok {
@@ -405,11 +453,41 @@ func (p *fparser) items(parentCol int, item func(k, v string) map[string]byte) (
 	return s, dash >= 0
 }
 
-var (
-	keyserverKinds  = map[string]byte{"URI": 's', "Skip": 'b', "External": 'b', "Insecure": 'b'}
-	credentialKinds = map[string]byte{"URI": 's', "Auth": 's', "Insecure": 'b'}
-	remoteKinds     = map[string]byte{"URI": 's', "Token": 's', "System": 'b', "Exclusive": 'b', "Insecure": 'b', "Keyservers": 'q'}
-)
+// kindOf gives the kind of a key of one mapping, 0 for a key it lacks: a
+// switch, because it runs for every line.
+type kindOf func(key string) byte
+
+func keyserverKinds(k string) byte {
+	switch k {
+	case "URI":
+		return 's'
+	case "Skip", "External", "Insecure":
+		return 'b'
+	}
+	return 0
+}
+
+func credentialKinds(k string) byte {
+	switch k {
+	case "URI", "Auth":
+		return 's'
+	case "Insecure":
+		return 'b'
+	}
+	return 0
+}
+
+func remoteKinds(k string) byte {
+	switch k {
+	case "URI", "Token":
+		return 's'
+	case "System", "Exclusive", "Insecure":
+		return 'b'
+	case "Keyservers":
+		return 'q'
+	}
+	return 0
+}
 
 func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 	root := p.node(yaml.MappingNode, "!!map")
@@ -428,7 +506,7 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			root.Line, root.Column = l.no, 1
 		}
 		k := p.scalar("!!str", key, l.no, 0)
-		p.i++
+		p.advance()
 		var v *yaml.Node
 		switch key {
 		case "Active":
@@ -449,7 +527,7 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			if val.present {
 				return nil, false
 			}
-			v, ok = p.items(0, func(k, v string) map[string]byte {
+			v, ok = p.items(0, func(k, v string) kindOf {
 				switch k {
 				case "":
 					cfg.Credentials = append(cfg.Credentials, Credential{})
@@ -495,7 +573,7 @@ func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
 		if !ok || val.present || cfg.Remotes[name] != nil {
 			return nil, false
 		}
-		p.i++
+		p.advance()
 		next, more := p.peek()
 		if !more || next.ind <= col {
 			return nil, false
@@ -516,7 +594,7 @@ func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
 			case "Insecure":
 				r.Insecure = v == "true"
 			}
-		}, func(k, v string) map[string]byte {
+		}, func(k, v string) kindOf {
 			switch k {
 			case "":
 				r.Keyservers = append(r.Keyservers, Keyserver{})

@@ -278,3 +278,20 @@ func FuzzFastDecode(f *testing.F) {
 		}
 	})
 }
+
+// printable tests eight bytes at a time; each byte value at each position
+// of a word, and in the tail, must give what the plain test gives.
+func TestPrintable(t *testing.T) {
+	for n := 1; n <= 17; n++ {
+		for at := 0; at < n; at++ {
+			for c := 0; c < 256; c++ {
+				b := bytes.Repeat([]byte{'a'}, n)
+				b[at] = byte(c)
+				want := c >= 0x20 && c <= 0x7e
+				if got := printable(b); got != want {
+					t.Fatalf("printable(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}
