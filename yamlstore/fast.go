@@ -59,6 +59,7 @@ type fparser struct {
 	bad   bool // a line the fast path does not take: give up
 	nodes bool // build the node tree too
 	slab  []yaml.Node
+	ptrs  []*yaml.Node // Content of mappings, carved like slab
 }
 
 func (p *fparser) newNode() *yaml.Node {
@@ -370,6 +371,8 @@ func (p *fparser) fields(col int, inItem bool, kinds kindOf, set func(k, v strin
 	m := p.node(yaml.MappingNode, "!!map")
 	var seenArr [8]string // a handful of keys: an array beats a map
 	seen := seenArr[:0]
+	var kidsArr [12]*yaml.Node
+	kids := kidsArr[:0]
 	first := true
 	for {
 		l, more := p.peek()
@@ -418,9 +421,26 @@ func (p *fparser) fields(col int, inItem bool, kinds kindOf, set func(k, v strin
 				return nil, false
 			}
 		}
-		p.add(m, k, v)
+		if p.nodes {
+			kids = append(kids, k, v)
+		}
+	}
+	if p.nodes {
+		m.Content = p.carve(kids)
 	}
 	return m, !first
+}
+
+// carve copies a mapping's children into a chunk shared with other
+// mappings: one allocation per 1,024 pointers instead of a growing slice
+// per mapping. The capacity is cut to the length, so an append copies.
+func (p *fparser) carve(kids []*yaml.Node) []*yaml.Node {
+	if len(kids) > cap(p.ptrs)-len(p.ptrs) {
+		p.ptrs = make([]*yaml.Node, 0, max(1024, len(kids)))
+	}
+	n := len(p.ptrs)
+	p.ptrs = append(p.ptrs, kids...)
+	return p.ptrs[n:len(p.ptrs):len(p.ptrs)]
 }
 
 // items parses a block sequence of mappings whose dashes sit at a column at
