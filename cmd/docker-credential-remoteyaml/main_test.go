@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,14 @@ import (
 var helperBin string
 
 func TestMain(m *testing.M) {
+	if v := os.Getenv("FAKE_APPTAINER"); v != "" {
+		a := strings.Split(v, "\n")
+		if err := fakeApptainer(a[0], a[1], a[2], a[3]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	tmp, err := os.MkdirTemp("", "helper-test-")
 	if err != nil {
 		panic(err)
