@@ -55,7 +55,6 @@ type fparser struct {
 	no    int    // lines scanned
 	cur   fline  // the current content line, if have
 	have  bool
-	next  int  // offset after cur
 	bad   bool // a line the fast path does not take: give up
 	nodes bool // build the node tree too
 	slab  []yaml.Node
@@ -209,8 +208,9 @@ func kv(l fline, off int) (key string, v fval, ok bool) {
 	return key, v, true
 }
 
-// quoted reads the quoted scalar at the start of s: single-quoted with ”
-// for a quote, or double-quoted without escapes (a backslash gives up).
+// quoted reads the quoted scalar at the start of s: single-quoted (a
+// doubled quote stands for one), or double-quoted without escapes (a
+// backslash gives up).
 // It returns the value and the bytes it took.
 func quoted(s string) (string, int, bool) {
 	q := s[0]
