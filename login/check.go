@@ -2,51 +2,12 @@ package login
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"time"
 )
-
-// DefaultTimeout bounds each check when the Checker's client has none.
-const DefaultTimeout = 30 * time.Second
-
-// Checker runs the checks. Its zero value is ready to use.
-type Checker struct {
-	// Client makes the requests; nil means one with DefaultTimeout and the
-	// proxy settings of the environment.
-	Client *http.Client
-	// UserAgent is sent with every request when set.
-	UserAgent string
-}
-
-func (c *Checker) client(skipVerify bool) *http.Client {
-	hc := c.Client
-	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
-	if !skipVerify {
-		return hc
-	}
-	tr, ok := hc.Transport.(*http.Transport)
-	if hc.Transport == nil {
-		tr, ok = http.DefaultTransport.(*http.Transport), true
-	}
-	if !ok {
-		return hc
-	}
-	tr = tr.Clone()
-	if tr.TLSClientConfig == nil {
-		tr.TLSClientConfig = &tls.Config{}
-	}
-	tr.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // asked for with --insecure, as Apptainer does
-	cp := *hc
-	cp.Transport = tr
-	return &cp
-}
 
 func (c *Checker) get(ctx context.Context, hc *http.Client, rawURL, authorization string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
@@ -64,12 +25,19 @@ func (c *Checker) get(ctx context.Context, hc *http.Client, rawURL, authorizatio
 
 // Keyserver checks a keyserver login: GET t.URL with the Authorization
 // header that will be stored; only 200 accepts it. insecure skips TLS
-// verification, as Apptainer's keyserver login does.
+// verification, as Apptainer's keyserver login does; a plain http:// URI
+// is requested as it is.
 func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string, insecure bool) error {
 	const step = "keyserver check"
-	resp, err := c.get(ctx, c.client(insecure), t.URL, authorization)
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	hc, err := c.client(t.Host, insecure)
 	if err != nil {
-		return classify(err, t.Raw, step, t.Host)
+		return &Error{Target: t.Raw, Step: step, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
+	}
+	resp, err := c.get(ctx, hc, t.URL, authorization)
+	if err != nil {
+		return c.classify(err, t.Raw, step, t.Host)
 	}
 	defer drain(resp)
 	if resp.StatusCode == http.StatusOK {
@@ -91,24 +59,35 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 
 // LibraryToken checks a library access token the way Apptainer's remote
 // login does: service discovery at the remote's URI, then token-status at
-// the token service. insecure means the remote is reached over plain http.
-func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, insecure bool, token string) error {
-	hc := c.client(false)
-	base := WebURL(remoteURI, insecure)
+// the token service. remoteInsecure is the remote's Insecure, which makes
+// Apptainer reach it over plain http; insecure (--insecure) skips TLS
+// verification and falls back to plain http when the remote answers in it.
+func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, remoteInsecure, insecure bool, token string) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	base := WebURL(remoteURI, remoteInsecure)
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
 		return &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
 			Fix: "fix it with `apptainer remote add --no-login` or in remote.yaml"}
 	}
+	hc, err := c.client(u.Host, insecure)
+	if err != nil {
+		return &Error{Target: name, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
+	}
 	step := "service discovery"
 	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+	if err != nil && insecure && !remoteInsecure && tlsPlainAnswer(err) {
+		base = WebURL(remoteURI, true)
+		resp, err = c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+	}
 	if err != nil {
-		return classify(err, name, step, u.Host)
+		return c.classify(err, name, step, u.Host)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if err != nil {
-		return classify(err, name, step, u.Host)
+		return c.classify(err, name, step, u.Host)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
@@ -130,15 +109,20 @@ func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, inse
 			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", u.Host),
 			Fix:    "ask the library's administrator"}
 	}
-	if tu.Scheme == "http" && !insecure {
+	if tu.Scheme == "http" && !insecure && !remoteInsecure {
 		return &Error{Target: name, Step: step, Kind: KindTLS,
 			Detail: fmt.Sprintf("the token service %s is plain http", tu.Host),
 			Fix:    "add --insecure if you trust the network, so the token may be sent unencrypted"}
 	}
+	if tu.Host != u.Host {
+		if hc, err = c.client(tu.Host, insecure); err != nil {
+			return &Error{Target: name, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
+		}
+	}
 	step = "token check"
 	resp, err = c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
 	if err != nil {
-		return classify(err, name, step, tu.Host)
+		return c.classify(err, name, step, tu.Host)
 	}
 	defer drain(resp)
 	if resp.StatusCode == http.StatusOK {

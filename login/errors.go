@@ -21,6 +21,7 @@ const (
 	KindStatus     = "HTTP"     // the server answered with a status that is not success
 	KindProtocol   = "protocol" // the answer was not what the server kind sends
 	KindCredential = "credential"
+	KindProxy      = "proxy" // the proxy of HTTPS_PROXY/HTTP_PROXY failed, not the server
 )
 
 // Error is a failed check: one line naming the target, what failed and the
@@ -32,6 +33,20 @@ type Error struct {
 	Status int    // the HTTP status, for KindStatus
 	Detail string // what went wrong, secret-free
 	Fix    string // what the user can do
+
+	unknownCA   bool // the certificate's authority is not trusted
+	plainAnswer bool // an HTTPS request was answered in plain HTTP
+	canceled    bool // the caller stopped the check (Ctrl-C)
+}
+
+// Unwrap is context.Canceled for a check the caller stopped, so that
+// errors.Is tells it from a failure; nothing else is kept, so no error
+// text from below (which might quote a URL) escapes.
+func (e *Error) Unwrap() error {
+	if e.canceled {
+		return context.Canceled
+	}
+	return nil
 }
 
 func (e *Error) Error() string {
@@ -82,12 +97,15 @@ func classify(err error, target, step, host string) *Error {
 	var recordErr tls.RecordHeaderError
 	var netErr net.Error
 	switch {
+	case errors.Is(err, context.Canceled):
+		e.Kind, e.canceled = KindTimeout, true
+		e.Detail = fmt.Sprintf("stopped while waiting for %s", host)
 	case errors.As(err, &dnsErr):
 		e.Kind = KindDNS
 		e.Detail = fmt.Sprintf("cannot resolve %s (DNS)", dnsErr.Name)
 		e.Fix = "check the host name for typos and that this machine can resolve it"
 	case errors.As(err, &unknownCA), errors.As(err, &verifyErr) && errors.As(verifyErr.Err, &unknownCA):
-		e.Kind = KindTLS
+		e.Kind, e.unknownCA = KindTLS, true
 		e.Detail = fmt.Sprintf("TLS: the certificate of %s is signed by an unknown authority", host)
 		e.Fix = "install its CA certificate in the system trust store, or point SSL_CERT_FILE at it"
 	case errors.As(err, &hostErr):
@@ -99,7 +117,7 @@ func classify(err error, target, step, host string) *Error {
 		e.Detail = fmt.Sprintf("TLS: the certificate of %s is invalid (%s)", host, certReason(invalidCert))
 		e.Fix = "ask the server's administrator to renew or fix it"
 	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		e.Kind = KindTLS
+		e.Kind, e.plainAnswer = KindTLS, true
 		e.Detail = fmt.Sprintf("TLS: %s answers in plain HTTP, not HTTPS", host)
 		e.Fix = "add --insecure if you trust the network between you and it"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,8 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -39,13 +42,22 @@ type factory struct {
 	LookPath func(string) (string, error)
 	// HTTPClient makes the verification requests; nil means the default.
 	HTTPClient *http.Client
+	// SystemCertDirs are the system certs.d roots; nil means
+	// tlsconf.DefaultSystemDirs.
+	SystemCertDirs []string
+	// SlowAfter is how long a request runs before a terminal is told what
+	// is being checked; 0 means login.DefaultSlowAfter.
+	SlowAfter time.Duration
+
+	commandNames []string // every command name and alias, set by newApp
 }
 
 func defaultFactory() *factory {
 	return &factory{
 		IO:       &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
-		Getenv:   os.Getenv,
-		LookPath: exec.LookPath,
+		Getenv:         os.Getenv,
+		LookPath:       exec.LookPath,
+		SystemCertDirs: tlsconf.DefaultSystemDirs,
 	}
 }
 
@@ -68,6 +80,7 @@ var commands = []func(*factory) *cli.Command{
 	newSetupCommand,
 	newMigrateCommand,
 	newCompletionCommand,
+	newVersionCommand,
 }
 
 // exitError carries an exit code with the error.
@@ -87,12 +100,16 @@ func failedf(format string, args ...any) error {
 	return &exitError{exitFailed, fmt.Errorf(format, args...)}
 }
 
+// failed is err with exit code 1, its chain kept (errors.Is still sees a
+// cancelled context in it).
+func failed(err error) error { return &exitError{exitFailed, err} }
+
 func exitCode(err error) int {
 	var e *exitError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errAborted):
+	case errors.Is(err, errAborted), errors.Is(err, context.Canceled):
 		return exitAborted
 	case errors.As(err, &e):
 		return e.code
@@ -104,16 +121,23 @@ func newApp(f *factory) *cli.App {
 	app := &cli.App{
 		Name:                 "remote-login",
 		Usage:                "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
-		UsageText:            "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]\n   remote-login COMMAND [options] [arguments]",
+		UsageText:            "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [--ca-file FILE] [--timeout D] [TARGET]\n   remote-login COMMAND [options] [arguments]",
 		Description:          strings.TrimSpace(loginDescription) + "\n\n" + exitCodesHelp + "\n\n" + filesHelp,
 		Version:              buildVersion(),
 		Reader:               f.IO.In,
 		Writer:               f.IO.Out,
 		ErrWriter:            f.IO.Err,
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
 		Flags:                loginFlags(),
 		Action:               func(c *cli.Context) error { return loginAction(f, c) },
+		Before: func(c *cli.Context) error {
+			// Every command name and alias, the help command's included,
+			// which urfave adds when it runs: none is ever a remote name.
+			for _, cmd := range c.App.Commands {
+				f.commandNames = append(f.commandNames, cmd.Names()...)
+			}
+			return nil
+		},
 		BashComplete:         func(c *cli.Context) { completeTargets(f, c, true) },
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErrorf("%v (see remote-login --help)", err)
@@ -133,9 +157,18 @@ func newApp(f *factory) *cli.App {
 }
 
 // run is main without the exit: it returns the exit code.
-func run(args []string, f *factory) int {
-	err := newApp(f).Run(args)
-	if err != nil {
+func run(args []string, f *factory) int { return runContext(context.Background(), args, f) }
+
+// runContext is run stopped by ctx: main cancels it at Ctrl-C, so a check
+// waiting for a server ends as an abort (exit 3) with nothing stored.
+func runContext(ctx context.Context, args []string, f *factory) int {
+	app := newApp(f)
+	err := app.RunContext(ctx, interspersed(args, app))
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(f.IO.Err, "remote-login: "+errAborted.Error())
+	default:
 		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
 	}
 	return exitCode(err)

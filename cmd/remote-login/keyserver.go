@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+
+	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/yamlstore"
+)
+
+func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
+	doc, err := file.Read()
+	if err != nil {
+		return failed(err)
+	}
+	insecure := opts.Insecure || keyserverInsecure(doc.Config(), t)
+	if t.Plain && !insecure {
+		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
+	}
+	if old := storedKeyserver(doc.Config(), t); old != nil && opts.Username == "" && !opts.secretGiven() {
+		err := checker.Keyserver(ctx, t, old.Auth, insecure || old.Insecure)
+		switch {
+		case err == nil:
+			writeLine(f.IO.Out, "Already logged in to keyserver %s: the stored login still works (to replace it, give --username, --password-stdin or --token-file).", t.EntryURI)
+			return nil
+		case login.IsRefused(err):
+			writeLine(f.IO.Err, "The login stored for keyserver %s no longer works; log in again.", t.EntryURI)
+		default:
+			return failed(err)
+		}
+	}
+	label := "Token: "
+	if opts.Username != "" {
+		label = "Password: "
+	}
+	secret, err := opts.secret(f, label)
+	if err != nil {
+		return err
+	}
+	var authz string
+	if opts.Username != "" {
+		if strings.Contains(opts.Username, ":") {
+			return usageErrorf("--username: a user name cannot contain ':' (Basic authentication splits there)")
+		}
+		authz = "Basic " + base64.StdEncoding.EncodeToString([]byte(opts.Username+":"+secret))
+	} else {
+		if strings.ContainsAny(secret, " \t") {
+			return usageErrorf("%s: a token is one word; for a user name and password add --username", t.Raw)
+		}
+		authz = "Bearer " + secret
+	}
+	if err := checker.Keyserver(ctx, t, authz, insecure); err != nil {
+		return failed(err)
+	}
+	entry := yamlstore.Credential{URI: t.EntryURI, Auth: authz, Insecure: insecure}
+	err = file.Update(func(d *yamlstore.Document) error { return d.PutCredential(entry, nil) })
+	if err != nil {
+		return storeFailed(t.Raw, "login", err)
+	}
+	writeLine(f.IO.Out, "Login Succeeded: keyserver %s stored in %s.", t.EntryURI, file.Path)
+	return nil
+}
+
+// storedKeyserver is the Credentials entry of this keyserver with an Auth.
+func storedKeyserver(cfg yamlstore.Config, t login.Target) *yamlstore.Credential {
+	for i, c := range cfg.Credentials {
+		if c.Auth != "" && yamlstore.SameURI(c.URI, t.EntryURI) {
+			return &cfg.Credentials[i]
+		}
+	}
+	return nil
+}
+
+// keyserverInsecure is the Insecure of a keyserver configured on a remote
+// for this URI (Apptainer lets it win).
+func keyserverInsecure(cfg yamlstore.Config, t login.Target) bool {
+	for _, r := range cfg.Remotes {
+		if r == nil {
+			continue
+		}
+		for _, ks := range r.Keyservers {
+			if kt, err := login.ParseTarget(ks.URI); err == nil && yamlstore.SameURI(kt.EntryURI, t.EntryURI) {
+				return ks.Insecure
+			}
+		}
+	}
+	return false
+}
