@@ -54,7 +54,7 @@ type factory struct {
 
 func defaultFactory() *factory {
 	return &factory{
-		IO:       &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
+		IO:             &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Getenv:         os.Getenv,
 		LookPath:       exec.LookPath,
 		SystemCertDirs: tlsconf.DefaultSystemDirs,
@@ -138,7 +138,7 @@ func newApp(f *factory) *cli.App {
 			}
 			return nil
 		},
-		BashComplete:         func(c *cli.Context) { completeTargets(f, c, true) },
+		BashComplete: func(c *cli.Context) { completeTargets(f, c, true) },
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErrorf("%v (see remote-login --help)", err)
 		},
