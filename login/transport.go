@@ -177,8 +177,9 @@ func (c *Checker) classify(err error, target, step, host string) *Error {
 	e := classify(err, target, step, host)
 	proxy := c.proxyFor(host)
 	if proxy != nil && isProxyConnect(err) {
+		cause := proxyCause(e)
 		e.Kind = KindProxy
-		e.Detail = fmt.Sprintf("the proxy %s (from %s) failed for %s: %s", proxy.url.Host, proxy.env, host, proxyCause(e))
+		e.Detail = fmt.Sprintf("the proxy %s (from %s) failed for %s: %s", proxy.url.Host, proxy.env, host, cause)
 		e.Fix = "check that proxy, or unset " + proxy.env + ", or add " + hostOnly(host) + " to NO_PROXY if it is reached directly"
 		return e
 	}
