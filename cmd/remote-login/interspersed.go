@@ -14,7 +14,8 @@ import (
 //
 // The first argument that names a command (or an alias) splits the line:
 // the flags after it are that command's. "--" ends the flags, and
-// everything after it stays an argument, in place. A flag that takes a
+// everything after it stays an argument. With --help the arguments go:
+// the help of the command is asked for. A flag that takes a
 // value keeps the word after it. The shell-completion flag, which urfave
 // looks for as the last word, stays last.
 func interspersed(args []string, app *cli.App) []string {
@@ -54,12 +55,14 @@ func interspersed(args []string, app *cli.App) []string {
 // reorder puts the flags of args (with their values) before the arguments.
 func reorder(args []string, flags []cli.Flag) []string {
 	var fl, pos []string
+	help := false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
 			pos = append(append([]string{"--"}, pos...), args[i+1:]...)
-			return append(fl, pos...)
+			break
 		}
+		help = help || a == "-h" || a == "--help"
 		if !isFlag(a) {
 			pos = append(pos, a)
 			continue
@@ -69,6 +72,12 @@ func reorder(args []string, flags []cli.Flag) []string {
 			fl = append(fl, args[i+1])
 			i++
 		}
+	}
+	if help {
+		// urfave reads an argument beside --help as a help topic (a
+		// subcommand); `remote-login logout docker://h --help` means the
+		// command's help, as docker's does.
+		return fl
 	}
 	return append(fl, pos...)
 }

@@ -53,7 +53,12 @@ EXAMPLES
 
 ` + exitCodesHelp,
 		Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
-		Action: func(c *cli.Context) error { return runList(f, &listOptions{JSON: c.Bool("json")}) },
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("list takes no arguments, got %q; it always lists everything (filter with --json and jq)", strings.Join(c.Args().Slice(), " "))
+			}
+			return runList(f, &listOptions{JSON: c.Bool("json")})
+		},
 	}
 }
 

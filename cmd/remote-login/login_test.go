@@ -237,6 +237,7 @@ func TestLoginKeyserver(t *testing.T) {
 // basicRegistry answers /v2/ like a registry with htpasswd auth.
 func basicRegistry(t *testing.T) *httptest.Server {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
 		if u, p, ok := r.BasicAuth(); !ok || u != "alice" || p != "reg-pw-1" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
 			w.WriteHeader(http.StatusUnauthorized)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -21,14 +22,16 @@ func newLogoutCommand(f *factory) *cli.Command {
 		Usage:     "remove a login from remote.yaml",
 		UsageText: "remote-login logout TARGET",
 		Description: `Removes the login TARGET names: a remote's access token (TARGET is the
-remote's name), or the Credentials entries of a registry (docker://HOST,
-oras://HOST: every entry of that host, as the helper's erase does) or of a
-keyserver (its URI). Nothing is sent to any server. A TARGET with nothing
+remote's name), or the Credentials entries of a registry (HOST[:PORT],
+docker://HOST, oras://HOST: every entry of that host, as the helper's erase
+does) or of a keyserver (its URI, or hkps://HOST). An https:// URL is a
+keyserver when remote.yaml knows it as one, else the registry of its host.
+Nothing is sent to any server. A TARGET with nothing
 stored is an error (exit 1).
 
 EXAMPLES
    remote-login logout SylabsCloud
-   remote-login logout docker://registry.example.com:5000
+   remote-login logout registry.example.com:5000
    remote-login logout https://keys.example.com
 
 ` + exitCodesHelp,
@@ -43,13 +46,19 @@ EXAMPLES
 }
 
 func runLogout(f *factory, opts *logoutOptions) error {
-	t, err := login.ParseTarget(opts.Target)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
 	file, err := f.remoteFile()
 	if err != nil {
 		return err
+	}
+	doc, err := file.Read()
+	if err != nil {
+		return failed(err)
+	}
+	// Targets as login reads them, but offline: an https:// URL that is no
+	// known keyserver is the registry of its host, as docker logout takes it.
+	t, err := login.Resolve(context.Background(), opts.Target, f.known(doc.Config()), nil)
+	if err != nil {
+		return usageErrorf("%v", err)
 	}
 	switch t.Kind {
 	case login.Library:
