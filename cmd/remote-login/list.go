@@ -52,7 +52,7 @@ EXAMPLES
    remote-login list --json | jq -r '.logins[].uri'
 
 ` + exitCodesHelp,
-		Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageErrorf("list takes no arguments, got %q; it always lists everything (filter with --json and jq)", strings.Join(c.Args().Slice(), " "))
