@@ -17,6 +17,10 @@ import (
 
 const goodToken = "good-token-8c1f"
 
+// storedGoodToken is a second token the library server accepts: one that
+// is already stored and still works.
+const storedGoodToken = "stored-good-token-51d2"
+
 // libraryServer implements what the real client asks of a library remote:
 // service discovery and token-status (404 for a bad token, as the Sylabs
 // services answer).
@@ -37,7 +41,7 @@ func newLibraryServer(t *testing.T, tls bool) *libraryServer {
 			fmt.Fprintf(w, `{"libraryAPI":{"uri":%q},"tokenAPI":{"uri":%q},"keystoreAPI":{"uri":%q}}`,
 				ls.URL+"/library", ls.URL+"/auth", ls.URL+"/keys")
 		case "/auth/v1/token-status":
-			if r.Header.Get("Authorization") != "Bearer "+goodToken {
+			if a := r.Header.Get("Authorization"); a != "Bearer "+goodToken && a != "Bearer "+storedGoodToken {
 				http.Error(w, `{"error":{"code":404,"message":"Invalid Credentials"}}`, http.StatusNotFound)
 				return
 			}
