@@ -22,18 +22,20 @@ const (
 	exitOK      = 0 // done, or nothing to change
 	exitFailed  = 1 // refused by the server, unreachable, nothing to log out, a file problem
 	exitUsage   = 2 // bad flags or target, or no way to read the secret
-	exitAborted = 3 // the user gave no answer at a prompt (Ctrl-D, empty input, Ctrl-C)
+	exitAborted = 3 // the user gave no answer at a prompt (Ctrl-D, empty input, Ctrl-C), or stopped a check
 )
 
 const exitCodesHelp = `EXIT STATUS
-   0  done (also: the replace prompt answered N; setup with nothing to change)
+   0  done (also: the replace prompt answered N; already logged in; setup or
+      migrate with nothing to change)
    1  refused or failed: the server refused the credential or could not be
-      reached (DNS, TLS, timeout), nothing to log out, a file cannot be read
-      or written
+      reached (DNS, TLS, proxy, timeout), nothing to log out, a file cannot
+      be read or written (remote.yaml, --token-file, --ca-file)
    2  usage: unknown flag, bad TARGET, conflicting flags, a secret passed as
       an argument, or no terminal to prompt on and no --password-stdin or
       --token-file
-   3  aborted at a prompt: empty input, Ctrl-D or Ctrl-C; nothing was stored`
+   3  aborted: empty input, Ctrl-D or Ctrl-C at a prompt, or Ctrl-C while a
+      server is checked; nothing was stored`
 
 // factory holds what commands depend on; tests replace any of it.
 type factory struct {
@@ -183,6 +185,7 @@ const filesHelp = `FILES AND ENVIRONMENT
    $APPTAINER_CONFIGDIR/remote.yaml, $SINGULARITY_CONFIGDIR/remote.yaml,
    ~/.apptainer/remote.yaml, ~/.singularity/remote.yaml.
    Requests honour HTTPS_PROXY and NO_PROXY, and trust the system CAs (or
-   SSL_CERT_FILE).`
+   SSL_CERT_FILE), the server's certs.d directories and --ca-file (see
+   remote-login login --help).`
 
 func writeLine(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
