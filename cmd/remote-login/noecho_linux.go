@@ -71,6 +71,9 @@ func readLine(f *os.File, echo bool) ([]byte, error) {
 				}
 			}
 			line = line[:0]
+		case c < 0x20 && c != '\t':
+			// Other control keys (Ctrl-Z, arrows' escapes) are no part of
+			// a name or a secret; with signals off they arrive as bytes.
 		default:
 			line = append(line, c)
 			if len(line) > maxSecret {
