@@ -204,3 +204,31 @@ func TestChecker_KeyserverInsecureSkipsVerification(t *testing.T) {
 		t.Errorf("with --insecure: %v", err)
 	}
 }
+
+// TestChecker_LibraryInsecure: --insecure reaches a library remote that
+// answers only plain HTTP, as it reaches such a registry.
+func TestChecker_LibraryInsecure(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/assets/config/config.prod.json":
+			fmt.Fprintf(w, `{"tokenAPI":{"uri":%q}}`, srv.URL+"/auth")
+		case "/auth/v1/token-status":
+			if r.Header.Get("Authorization") == "Bearer tok" {
+				return
+			}
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	host := hostOf(srv.URL)
+	if err := (&Checker{}).LibraryToken(context.Background(), "lib", host, false, false, "tok"); err == nil || !strings.Contains(err.Error(), "plain HTTP") {
+		t.Errorf("without --insecure: %v, want a plain-HTTP error", err)
+	}
+	if err := (&Checker{}).LibraryToken(context.Background(), "lib", host, false, true, "tok"); err != nil {
+		t.Errorf("with --insecure: %v", err)
+	}
+	if err := (&Checker{}).LibraryToken(context.Background(), "lib", host, true, false, "tok"); err != nil {
+		t.Errorf("an Insecure remote: %v", err)
+	}
+}
