@@ -134,7 +134,10 @@ func TestRemoteLogin_Registry(t *testing.T) {
 			e := newClientEnv(t, viaRegistriesConf)
 			// Start from a user who has never set anything up: setup writes it.
 			dockerCfg := filepath.Join(e.dockerConfig, "config.json")
-			dropIn := filepath.Join(e.configHome, "containers", "registries.conf.d", "50-remoteyaml.conf")
+			dropIn := e.dropInPath()
+			// XDG_CONFIG_HOME away from ~/.config: the drop-in setup writes
+			// must still be where skopeo reads it.
+			e.env["XDG_CONFIG_HOME"] = filepath.Join(e.home, "xdg")
 			e.writeFile(t, dockerCfg, "{\n\t\"auths\": {},\n\t\"psFormat\": \"table {{.ID}}\"\n}\n")
 			if err := os.Remove(dropIn); err != nil {
 				t.Fatal(err)
@@ -366,12 +369,10 @@ func TestRemoteLogin_KeyserverNginx(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newClientEnv(t, viaRegistriesConf)
-			// The remote lists both keyservers, so their https:// URLs are
-			// keyserver logins (item 1 of issue 12).
-			before := "Active: lib\nRemotes:\n    lib:\n        URI: library.example.com\n        System: false\n        Exclusive: false\n        Keyservers:\n"
-			for _, u := range []string{ks.basicURL, ks.bearerURL} {
-				before += "            - URI: " + u + "\n              Skip: false\n              External: false\n              Insecure: false\n"
-			}
+			// The keyserver as `apptainer keyserver add` configures it: a
+			// login is made and used only for an External one.
+			before := "Active: lib\nRemotes:\n    lib:\n        URI: library.example.com\n        System: false\n        Exclusive: false\n" +
+				"        Keyservers:\n            - URI: " + tt.url + "\n              Skip: false\n              External: true\n              Insecure: false\n"
 			e.writeFile(t, e.remoteYAMLPath(), before)
 			target, args := tt.url, tt.args
 			if len(args) > 0 && args[len(args)-1] == "hkps" {

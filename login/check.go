@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 func (c *Checker) get(ctx context.Context, hc *http.Client, rawURL, authorization string) (*http.Response, error) {
@@ -25,15 +26,14 @@ func (c *Checker) get(ctx context.Context, hc *http.Client, rawURL, authorizatio
 
 // Keyserver checks a keyserver login: GET t.URL with the Authorization
 // header that will be stored; only 200 accepts it. insecure skips TLS
-// verification, as Apptainer's keyserver login does; a plain http:// URI
-// is requested as it is.
+// verification, as Apptainer's keyserver login does.
 func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string, insecure bool) error {
 	const step = "keyserver check"
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	hc, err := c.client(t.Host, insecure)
 	if err != nil {
-		return &Error{Target: t.Raw, Step: step, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
+		return trustError(t.Raw, err)
 	}
 	resp, err := c.get(ctx, hc, t.URL, authorization)
 	if err != nil {
@@ -65,62 +65,124 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, remoteInsecure, insecure bool, token string) error {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	base := WebURL(remoteURI, remoteInsecure)
+	svcs, plain, err := c.discover(ctx, name, remoteURI, remoteInsecure, insecure)
+	if err != nil {
+		return err
+	}
+	return c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
+}
+
+// Services are what a library remote's service discovery names: each
+// service ("library", "token", "keyserver", "builder", "consent") and its
+// URI, as Apptainer names them (the JSON key without "API", keystore read
+// as keyserver).
+type Services map[string]string
+
+// Discover reads the remote's service discovery document,
+// <web URL>/assets/config/config.prod.json. insecure means plain http.
+func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure bool) (Services, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	svcs, _, err := c.discover(ctx, name, remoteURI, insecure, false)
+	return svcs, err
+}
+
+// discover is Discover, where plain (the remote's Insecure) means plain
+// http and insecure (--insecure) skips verification and falls back to
+// plain http for a remote that speaks no TLS; it tells which it used.
+func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, insecure bool) (Services, bool, error) {
+	base := WebURL(remoteURI, plain)
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
-		return &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
-			Fix: "fix it with `apptainer remote add --no-login` or in remote.yaml"}
+		return nil, plain, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
+			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
 	}
 	hc, err := c.client(u.Host, insecure)
 	if err != nil {
-		return &Error{Target: name, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
+		return nil, plain, trustError(name, err)
 	}
-	step := "service discovery"
+	const step = "service discovery"
 	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
-	if err != nil && insecure && !remoteInsecure && tlsPlainAnswer(err) {
-		base = WebURL(remoteURI, true)
+	if err != nil && insecure && !plain && tlsPlainAnswer(err) {
+		plain, base = true, WebURL(remoteURI, true)
 		resp, err = c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
 	}
 	if err != nil {
-		return c.classify(err, name, step, u.Host)
+		return nil, plain, c.classify(err, name, step, u.Host)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if err != nil {
-		return c.classify(err, name, step, u.Host)
+		return nil, plain, c.classify(err, name, step, u.Host)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
+		return nil, plain, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
 			Detail: fmt.Sprintf("%s answered %s", u.Host, statusText(resp.StatusCode)),
 			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
 	}
-	var services map[string]struct {
-		URI string `json:"uri"`
-	}
-	if err := json.Unmarshal(body, &services); err != nil || services["tokenAPI"].URI == "" {
-		return &Error{Target: name, Step: step, Kind: KindProtocol,
-			Detail: fmt.Sprintf("%s names no token service (tokenAPI)", u.Host),
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, plain, &Error{Target: name, Step: step, Kind: KindProtocol,
+			Detail: fmt.Sprintf("%s answered no service list (JSON)", u.Host),
 			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
 	}
-	tokenURI := services["tokenAPI"].URI
+	svcs := Services{}
+	for key, raw := range doc {
+		var v struct {
+			URI string `json:"uri"`
+		}
+		if json.Unmarshal(raw, &v) != nil || v.URI == "" {
+			continue // Apptainer skips what has no uri, too
+		}
+		svc := strings.TrimSuffix(key, "API")
+		if svc == "keystore" {
+			svc = "keyserver"
+		}
+		svcs[svc] = v.URI
+	}
+	return svcs, plain, nil
+}
+
+// TokenStatus checks token at the token service svcs names:
+// GET <uri>/v1/token-status with "Bearer <token>", which must answer 200.
+// insecure means the remote is reached over plain http.
+func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insecure bool, svcs Services, token string) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	return c.tokenStatus(ctx, name, remoteURI, insecure, false, svcs, token)
+}
+
+// tokenStatus is TokenStatus, where skipVerify (--insecure) also allows a
+// plain-http token service and skips TLS verification.
+func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insecure, skipVerify bool, svcs Services, token string) error {
+	step := "service discovery"
+	host := remoteURI
+	if u, err := url.Parse(WebURL(remoteURI, insecure)); err == nil {
+		host = u.Host
+	}
+	tokenURI := svcs["token"]
+	if tokenURI == "" {
+		return &Error{Target: name, Step: step, Kind: KindProtocol,
+			Detail: fmt.Sprintf("%s names no token service (tokenAPI)", host),
+			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
+	}
 	tu, err := url.Parse(tokenURI)
 	if err != nil || tu.Host == "" || (tu.Scheme != "https" && tu.Scheme != "http") {
 		return &Error{Target: name, Step: step, Kind: KindProtocol,
-			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", u.Host),
+			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", host),
 			Fix:    "ask the library's administrator"}
 	}
-	if tu.Scheme == "http" && !insecure && !remoteInsecure {
+	if tu.Scheme == "http" && !insecure && !skipVerify {
 		return &Error{Target: name, Step: step, Kind: KindTLS,
 			Detail: fmt.Sprintf("the token service %s is plain http", tu.Host),
 			Fix:    "add --insecure if you trust the network, so the token may be sent unencrypted"}
 	}
-	if tu.Host != u.Host {
-		if hc, err = c.client(tu.Host, insecure); err != nil {
-			return &Error{Target: name, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
-		}
-	}
 	step = "token check"
-	resp, err = c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
+	hc, err := c.client(tu.Host, skipVerify)
+	if err != nil {
+		return trustError(name, err)
+	}
+	resp, err := c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
 	if err != nil {
 		return c.classify(err, name, step, tu.Host)
 	}
@@ -135,12 +197,58 @@ func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, remo
 		// "Invalid Credentials".
 		e.Kind = KindCredential
 		e.Detail = fmt.Sprintf("the token was refused (%s: Invalid Credentials)", statusText(resp.StatusCode))
-		e.Fix = "generate a new access token at " + base + "/auth/tokens and log in again"
+		e.Fix = "generate a new access token at " + WebURL(remoteURI, insecure) + "/auth/tokens and log in again"
 	default:
 		e.Detail = fmt.Sprintf("the token service answered %s", statusText(resp.StatusCode))
 		e.Fix = "try again later or ask the library's administrator"
 	}
 	return e
+}
+
+// ServiceVersion asks a library service for its version as `remote
+// status` does: GET <uri>/version, answered with {"data":{"version":…}}.
+func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (string, error) {
+	const step = "version check"
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", &Error{Target: service, Step: step, Kind: KindProtocol, Detail: "its URI is no http(s) URL",
+			Fix: "ask the library's administrator"}
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	hc, err := c.client(u.Host, false)
+	if err != nil {
+		return "", trustError(service, err)
+	}
+	resp, err := c.get(ctx, hc, strings.TrimSuffix(uri, "/")+"/version", "")
+	if err != nil {
+		return "", c.classify(err, service, step, u.Host)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if err != nil {
+		return "", c.classify(err, service, step, u.Host)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", &Error{Target: service, Step: step, Kind: KindStatus, Status: resp.StatusCode,
+			Detail: fmt.Sprintf("%s answered %s", u.Host, statusText(resp.StatusCode)),
+			Fix:    "try again later or ask the library's administrator"}
+	}
+	var v struct {
+		Data struct {
+			Version string `json:"version"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil || v.Data.Version == "" {
+		return "", &Error{Target: service, Step: step, Kind: KindProtocol,
+			Detail: fmt.Sprintf("%s answered no version", u.Host), Fix: "ask the library's administrator"}
+	}
+	return oneLine(v.Data.Version), nil
+}
+
+// trustError is a CA file or certs.d entry that cannot be used.
+func trustError(target string, err error) *Error {
+	return &Error{Target: target, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 }
 
 // WebURL is the base URL of a library remote, as Apptainer forms it.

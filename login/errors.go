@@ -33,10 +33,12 @@ type Error struct {
 	Status int    // the HTTP status, for KindStatus
 	Detail string // what went wrong, secret-free
 	Fix    string // what the user can do
+	// NoTLS is set when the server answered a TLS handshake in plain HTTP:
+	// it speaks no TLS at all (see RegistryLoopback).
+	NoTLS bool
 
-	unknownCA   bool // the certificate's authority is not trusted
-	plainAnswer bool // an HTTPS request was answered in plain HTTP
-	canceled    bool // the caller stopped the check (Ctrl-C)
+	unknownCA bool // the certificate's authority is not trusted
+	canceled  bool // the caller stopped the check (Ctrl-C)
 }
 
 // Unwrap is context.Canceled for a check the caller stopped, so that
@@ -117,8 +119,9 @@ func classify(err error, target, step, host string) *Error {
 		e.Detail = fmt.Sprintf("TLS: the certificate of %s is invalid (%s)", host, certReason(invalidCert))
 		e.Fix = "ask the server's administrator to renew or fix it"
 	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		e.Kind, e.plainAnswer = KindTLS, true
+		e.Kind = KindTLS
 		e.Detail = fmt.Sprintf("TLS: %s answers in plain HTTP, not HTTPS", host)
+		e.NoTLS = true
 		e.Fix = "add --insecure if you trust the network between you and it"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout

@@ -18,17 +18,25 @@ import (
 // with, followed by oras-go's auth client (Basic, or a token from the
 // realm's token service), as `oras login` does. A username of
 // credstore.TokenUser ("<token>") makes secret an identity token.
-// insecure skips TLS verification and, when the registry answers in plain
-// HTTP, talks plain HTTP, as docker's insecure-registries do.
+// insecure skips TLS verification and, when the registry speaks no TLS,
+// talks plain HTTP, as docker's insecure-registries do.
 func (c *Checker) Registry(ctx context.Context, t Target, username, secret string, insecure bool) error {
+	_, err := c.registryFallback(ctx, t, username, secret, insecure, insecure)
+	return err
+}
+
+// registryFallback tries HTTPS (verification skipped when insecure), then
+// plain HTTP when the registry speaks no TLS and plainOK; it tells which
+// transport accepted the login.
+func (c *Checker) registryFallback(ctx context.Context, t Target, username, secret string, insecure, plainOK bool) (plain bool, err error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	err := c.registry(ctx, t, username, secret, insecure, false)
+	err = c.registry(ctx, t, username, secret, insecure, false)
 	var e *Error
-	if insecure && errors.As(err, &e) && e.plainAnswer {
-		err = c.registry(ctx, t, username, secret, true, true)
+	if plainOK && errors.As(err, &e) && e.NoTLS {
+		return true, c.registry(ctx, t, username, secret, insecure, true)
 	}
-	return err
+	return false, err
 }
 
 func (c *Checker) registry(ctx context.Context, t Target, username, secret string, insecure, plainHTTP bool) error {

@@ -73,9 +73,9 @@ func Resolve(ctx context.Context, s string, known Known, probe RegistryProbe) (T
 		if ok {
 			return asRegistry(t, t.Host)
 		}
-		ks := "hkps://" + strings.TrimPrefix(t.URL, "https://")
+		ks := "hkps://" + strings.TrimPrefix(t.URL, "https://") + " (added first with `keyserver add`)"
 		if t.Plain {
-			ks = "hkp://" + strings.TrimPrefix(t.URL, "http://")
+			ks = "hkp://" + strings.TrimPrefix(t.URL, "http://") + " (added first with `keyserver add`; plain http needs --insecure)"
 		}
 		return t, fmt.Errorf("%w %q: no keyserver of remote.yaml has this URI and %s/v2/ does not answer as a registry; for a registry give docker://%s, for a keyserver %s",
 			ErrTarget, s, t.Host, t.Host, ks)

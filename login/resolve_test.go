@@ -38,7 +38,7 @@ func TestResolve(t *testing.T) {
 		{in: "hkps://other.example.com", kind: Keyserver, entry: "https://other.example.com"},
 		{in: "https://reg.example.com", kind: Registry, entry: "docker://reg.example.com", probed: true},
 		{in: "https://reg.example.com/v2/", kind: Registry, entry: "docker://reg.example.com", probed: true},
-		{in: "https://other.example.com/pks", probed: true, wantErr: "for a registry give docker://other.example.com, for a keyserver hkps://other.example.com/pks"},
+		{in: "https://other.example.com/pks", probed: true, wantErr: "for a registry give docker://other.example.com, for a keyserver hkps://other.example.com/pks (added first with `keyserver add`)"},
 		{in: "http://other.example.com:80", probed: true, wantErr: "for a keyserver hkp://other.example.com:80"},
 		{in: "https://down.example.com", probed: true, wantErr: "cannot resolve"},
 		{in: "help", wantErr: "it is a remote-login command, not a remote name; run `remote-login help`"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
@@ -42,8 +43,12 @@ type factory struct {
 	IO       *IOStreams
 	Getenv   func(string) string
 	LookPath func(string) (string, error)
+	// Output runs a program (apptainer --version, buildcfg) for its output.
+	Output func(path string, args ...string) ([]byte, error)
 	// HTTPClient makes the verification requests; nil means the default.
 	HTTPClient *http.Client
+	// Now is the clock tokens' expiry is read against.
+	Now func() time.Time
 	// SystemCertDirs are the system certs.d roots; nil means
 	// tlsconf.DefaultSystemDirs.
 	SystemCertDirs []string
@@ -59,8 +64,27 @@ func defaultFactory() *factory {
 		IO:             &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Getenv:         os.Getenv,
 		LookPath:       exec.LookPath,
+		Output:         runOutput,
+		Now:            time.Now,
 		SystemCertDirs: tlsconf.DefaultSystemDirs,
 	}
+}
+
+// runOutput runs an installed program briefly: a hung apptainer must not
+// hang a login.
+func runOutput(path string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return exec.CommandContext(ctx, path, args...).Output()
+}
+
+// system finds the system remotes of the program owning file.
+func (f *factory) system(file *yamlstore.File) (sysremote.System, error) {
+	s, err := sysremote.Find(sysremote.Env{Getenv: f.Getenv, LookPath: f.LookPath, Output: f.Output}, file.Path)
+	if err != nil {
+		return s, failedf("%v", err)
+	}
+	return s, nil
 }
 
 // remoteFile is the user's remote.yaml.
@@ -79,6 +103,7 @@ var commands = []func(*factory) *cli.Command{
 	newLoginCommand,
 	newListCommand,
 	newLogoutCommand,
+	newStatusCommand,
 	newSetupCommand,
 	newMigrateCommand,
 	newCompletionCommand,
@@ -93,6 +118,9 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// errReported is a failure the command has already printed in full.
+var errReported = errors.New("")
 
 func usageErrorf(format string, args ...any) error {
 	return &exitError{exitUsage, fmt.Errorf(format, args...)}
@@ -170,6 +198,7 @@ func runContext(ctx context.Context, args []string, f *factory) int {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(f.IO.Err, "remote-login: "+errAborted.Error())
+	case errors.Is(err, errReported):
 	default:
 		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
 	}

@@ -71,6 +71,9 @@ func completeTargets(f *factory, c *cli.Context, top bool) {
 	if file, err := f.remoteFile(); err == nil {
 		if doc, err := file.Read(); err == nil {
 			cfg := doc.Config()
+			if sys, err := f.system(file); err == nil {
+				cfg = sys.View(cfg) // system remotes complete too
+			}
 			for name := range cfg.Remotes {
 				words = append(words, name)
 			}

@@ -14,10 +14,29 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	if err != nil {
 		return failed(err)
 	}
-	insecure := opts.Insecure || keyserverInsecure(doc.Config(), t)
-	if t.Plain && !insecure {
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
+	// A plain-http keyserver someone configured on purpose is consent
+	// enough, as Apptainer takes it; a URI typed only here is not.
+	configuredPlain := false
+	if ks != nil {
+		kt, _ := login.ParseTarget(ks.URI)
+		configuredPlain = ks.Insecure || kt.Plain
+	}
+	if t.Plain && !opts.Insecure && !configuredPlain {
 		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
 	}
+	if ks == nil {
+		return failedf("%s: no keyserver with External: true is configured for it, so Apptainer and SingularityCE would never send this login (and refuse it: no external keyserver configuration found); add it with `%s keyserver add %s` and log in again", t.Raw, sys.Program, t.Raw)
+	}
+	// The configured keyserver's Insecure is what is stored, as both
+	// programs let it win; --insecure only lets this check skip
+	// verification, as it does for every kind of target.
+	stored := ks.Insecure
+	insecure := opts.Insecure || ks.Insecure
 	if old := storedKeyserver(doc.Config(), t); old != nil && opts.Username == "" && !opts.secretGiven() {
 		err := checker.Keyserver(ctx, t, old.Auth, insecure || old.Insecure)
 		switch {
@@ -53,7 +72,7 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	if err := checker.Keyserver(ctx, t, authz, insecure); err != nil {
 		return failed(err)
 	}
-	entry := yamlstore.Credential{URI: t.EntryURI, Auth: authz, Insecure: insecure}
+	entry := yamlstore.Credential{URI: t.EntryURI, Auth: authz, Insecure: stored}
 	err = file.Update(func(d *yamlstore.Document) error { return d.PutCredential(entry, nil) })
 	if err != nil {
 		return storeFailed(t.Raw, "login", err)
@@ -70,20 +89,4 @@ func storedKeyserver(cfg yamlstore.Config, t login.Target) *yamlstore.Credential
 		}
 	}
 	return nil
-}
-
-// keyserverInsecure is the Insecure of a keyserver configured on a remote
-// for this URI (Apptainer lets it win).
-func keyserverInsecure(cfg yamlstore.Config, t login.Target) bool {
-	for _, r := range cfg.Remotes {
-		if r == nil {
-			continue
-		}
-		for _, ks := range r.Keyservers {
-			if kt, err := login.ParseTarget(ks.URI); err == nil && yamlstore.SameURI(kt.EntryURI, t.EntryURI) {
-				return ks.Insecure
-			}
-		}
-	}
-	return false
 }

@@ -16,9 +16,13 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 	if err != nil {
 		return failed(err)
 	}
-	r := doc.Config().Remotes[t.Name]
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	r := sys.View(doc.Config()).Remotes[t.Name]
 	if r == nil {
-		return noRemote(doc.Config(), file.Path, t.Name)
+		return noRemote(sys, doc.Config(), file.Path, t.Name)
 	}
 	check := func(token string) error {
 		return checker.LibraryToken(ctx, t.Name, r.URI, r.Insecure, opts.Insecure, token)
@@ -57,7 +61,14 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 	if err := check(token); err != nil {
 		return keptOld(err, r.Token != "")
 	}
-	if err := file.Update(func(d *yamlstore.Document) error { return d.SetToken(t.Name, token) }); err != nil {
+	// Copy the system remotes in first, as the programs do on login: the
+	// token goes into the user file, on the remote's copy there.
+	if err := file.Update(func(d *yamlstore.Document) error {
+		if err := sys.Sync(d); err != nil {
+			return err
+		}
+		return d.SetToken(t.Name, token)
+	}); err != nil {
 		return storeFailed(t.Raw, "token", err)
 	}
 	writeLine(f.IO.Out, "Access Token Verified! Token stored in %s (library remote %s).", file.Path, t.Name)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
@@ -42,17 +43,25 @@ as it was. TARGET is written as docker, podman and oras take it:
    docker://HOST[:PORT]     host has a dot or a port, or is localhost): GET
    oras://HOST[:PORT]       /v2/ and its challenge, Basic or Bearer through
                             the registry's token service. Stored as the
-                            Credentials entry docker://HOST[:PORT] that
-                            docker-credential-remoteyaml serves to Docker,
-                            podman, skopeo, crane, oras, regctl and Apptainer.
-   https://HOST[/PATH]      a keyserver when a remote of remote.yaml lists it
-                            (or it is logged in to already), a registry when
-                            HOST's /v2/ answers as one; otherwise an error:
-                            spell it docker://HOST or hkps://HOST[/PATH].
-   hkps://HOST[/PATH]       a keyserver: GET the URL (hkps is https, hkp is
-   hkp://HOST[:PORT]        http://HOST:11371) with Basic auth (with
-                            --username) or "Bearer TOKEN" (without); needs
-                            200. Stored as {URI, Auth, Insecure}.
+                            Credentials entry docker://HOST[:PORT] (oras://
+                            for an oras:// TARGET, as Apptainer writes it),
+                            which docker-credential-remoteyaml serves to
+                            Docker, podman, skopeo, crane, oras, regctl and
+                            Apptainer. A registry on this machine (localhost,
+                            127.0.0.0/8, ::1) that speaks no TLS is used over
+                            plain HTTP without --insecure and stored
+                            Insecure: false, as Docker and Apptainer do.
+   https://HOST[/PATH]      a keyserver when a remote lists it (or it is
+                            logged in to already), a registry when HOST's
+                            /v2/ answers as one; otherwise an error: spell it
+                            docker://HOST or hkps://HOST[/PATH].
+   hkps://HOST[/PATH]       a keyserver, which must be configured with
+   hkp://HOST[:PORT]        External: true (by "apptainer keyserver add"), as
+                            Apptainer and SingularityCE use no other: GET the
+                            URL (hkps is https, hkp is http://HOST:11371)
+                            with Basic auth (with --username) or "Bearer
+                            TOKEN" (without); needs 200. Stored as {URI,
+                            Auth, Insecure}.
 
 The output says which kind of login was made. A registry or keyserver login
 that is stored and still works is reported ("already logged in") without
@@ -166,14 +175,19 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 	if err := checkWritable(file.Path); err != nil {
 		return err
 	}
-	cfg := doc.Config()
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	view := sys.View(doc.Config())
 	if opts.Target == "" {
-		if opts.Target = cfg.Active; opts.Target == "" {
+		// The user file's Active, else the system file's, as the programs choose.
+		if opts.Target = view.Active; opts.Target == "" {
 			return noTarget(file.Path)
 		}
 	}
 	checker := f.checker(opts)
-	t, err := login.Resolve(ctx, opts.Target, f.known(cfg), checker.IsRegistry(opts.Insecure))
+	t, err := login.Resolve(ctx, opts.Target, f.known(view), checker.IsRegistry(opts.Insecure))
 	if err != nil {
 		if errors.Is(err, login.ErrTarget) {
 			return usageErrorf("%v", err)
@@ -192,12 +206,13 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 // noTarget explains a login with neither TARGET nor an Active remote.
 func noTarget(path string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return usageErrorf("no TARGET given, and there is no %s yet to name an Active remote; give a registry (HOST[:PORT]), a keyserver (hkps://HOST), or add a library remote first with `apptainer remote add NAME URI`", path)
+		return usageErrorf("no TARGET given, and there is no %s yet (nor a system Active remote) to name an Active remote; give a registry (HOST[:PORT]), a keyserver (hkps://HOST), or add a library remote first with `apptainer remote add NAME URI`", path)
 	}
-	return usageErrorf("no TARGET given and %s names no Active remote; give a registry (HOST[:PORT]), a keyserver (hkps://HOST) or a remote name, or choose one with `apptainer remote use NAME`", path)
+	return usageErrorf("no TARGET given and no Active remote in %s or the system remotes; give a registry (HOST[:PORT]), a keyserver (hkps://HOST) or a remote name, or choose one with `apptainer remote use NAME`", path)
 }
 
-// known is what remote.yaml and the commands say a target may be.
+// known is what remote.yaml (with the system remotes: pass the view) and
+// the commands say a target may be.
 func (f *factory) known(cfg yamlstore.Config) login.Known {
 	k := login.Known{Commands: f.commandNames}
 	for name, r := range cfg.Remotes {
@@ -257,9 +272,12 @@ func (opts *loginOptions) secret(f *factory, label string) (string, error) {
 // a new login rather than the stored one.
 func (opts *loginOptions) secretGiven() bool { return opts.PasswordStdin || opts.TokenFile != "" }
 
-func noRemote(cfg yamlstore.Config, path, name string) error {
+// noRemote explains a remote name found nowhere. It never advises adding a
+// name the system file holds: a user remote of that name breaks
+// SingularityCE (name collision while syncing).
+func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) error {
 	var names []string
-	for n := range cfg.Remotes {
+	for n := range sys.View(cfg).Remotes {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -267,5 +285,8 @@ func noRemote(cfg yamlstore.Config, path, name string) error {
 	if len(names) > 0 {
 		have = "it has " + strings.Join(names, ", ")
 	}
-	return failedf("%s: no remote of that name in %s (%s); add it with `apptainer remote add --no-login %s URI`, or for a registry give docker://%s", name, path, have, name, name)
+	if sys.Has(name) {
+		return failedf("%s: a system remote (%s) that %s cannot use", name, sys.Path, path)
+	}
+	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`, or for a registry give docker://%s", name, path, have, sys.Program, name, name)
 }

@@ -23,15 +23,16 @@ func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.
 	}
 	// The stored login of this host, if its secret can be found; a locked
 	// keyring only means there is none to offer.
+	scheme, _, _ := strings.Cut(t.EntryURI, "://")
 	stored, _ := store.Get(func(uri string) int {
-		if strings.HasPrefix(uri, "docker://") {
+		if strings.HasPrefix(uri, scheme+"://") {
 			return k.Rank(uri)
 		}
 		return 0
 	})
 	if stored.Secret != "" && opts.Username == "" && !opts.secretGiven() {
 		// As docker login: with no user name given, try the stored login.
-		err := checker.Registry(ctx, t, stored.Username, stored.Secret, opts.Insecure || stored.Insecure)
+		_, err := checker.RegistryLoopback(ctx, t, stored.Username, stored.Secret, opts.Insecure || stored.Insecure)
 		switch {
 		case err == nil:
 			writeLine(f.IO.Out, "Already logged in to registry %s as %s: the stored login still works (to replace it, give --username).", t.EntryURI, displayUser(stored.Username))
@@ -64,16 +65,22 @@ func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.
 	if err != nil {
 		return err
 	}
-	if err := checker.Registry(ctx, t, user, secret, opts.Insecure); err != nil {
+	plain, err := checker.RegistryLoopback(ctx, t, user, secret, opts.Insecure)
+	if err != nil {
 		return failed(err)
 	}
-	same := func(uri string) bool { return k.Rank(uri) > 0 && strings.HasPrefix(uri, "docker://") }
+	same := func(uri string) bool { return k.Rank(uri) > 0 && strings.HasPrefix(uri, scheme+"://") }
+	// Insecure only when asked for: a loopback registry without TLS is
+	// stored Insecure: false, as Docker and Apptainer store it.
 	l := credstore.Login{URI: t.EntryURI, Username: user, Secret: secret, Insecure: opts.Insecure}
 	if err := store.Put(l, same); err != nil {
 		if errors.Is(err, yamlstore.ErrInvalid) {
 			return failedf("%s: the login is valid but %v", t.Raw, err)
 		}
 		return storeFailed(t.Raw, "login", err)
+	}
+	if plain && !opts.Insecure {
+		writeLine(f.IO.Err, "Note: %s speaks no TLS; used plain HTTP, as Docker and Apptainer do for a registry on this machine.", t.Host)
 	}
 	writeLine(f.IO.Out, "Login Succeeded: registry %s stored in %s; every client set up with `remote-login setup` uses it.", t.EntryURI, store.File.Path)
 	return nil

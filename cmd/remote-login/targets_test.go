@@ -30,7 +30,7 @@ func TestLogin_TargetsAsTyped(t *testing.T) {
 			exitOK, "Login Succeeded: registry docker://" + regHost, "- URI: docker://" + regHost + "\n"},
 		{"https:// URL whose /v2/ is a registry", "", reg.Client(), "reg-pw-1\n", []string{"-u", "alice", "--password-stdin", reg.URL},
 			exitOK, "Login Succeeded: registry docker://" + regHost, "- URI: docker://" + regHost + "\n"},
-		{"https:// URL of a configured keyserver", keyserverYAML(ks.URL), ks.Client(), "ks-token-77\n", []string{"--password-stdin", ks.URL + "/pks/lookup"},
+		{"https:// URL of a configured keyserver", keyserverYAML(ks.URL, true), ks.Client(), "ks-token-77\n", []string{"--password-stdin", ks.URL + "/pks/lookup"},
 			exitOK, "Login Succeeded: keyserver " + ks.URL + "/pks/lookup", "- URI: " + ks.URL + "/pks/lookup\n"},
 		{"https:// URL that is neither", "", ks.Client(), "ks-token-77\n", []string{"--password-stdin", ks.URL + "/pks/lookup"},
 			exitUsage, "for a registry give docker://" + ksHost + ", for a keyserver hkps://" + ksHost + "/pks/lookup", ""},
