@@ -41,7 +41,7 @@ func Resolve(ctx context.Context, s string, known Known, probe RegistryProbe) (T
 	case Library:
 		for _, c := range known.Commands {
 			if s == c {
-				return t, fmt.Errorf("%w %q: it is a remote-login command, not a remote name; run `remote-login %s`", ErrTarget, s, s)
+				return t, fmt.Errorf("%w %q: it is a remote-login command, not a remote name; run `remote-login %s`", ErrTarget, t.Raw, t.Raw)
 			}
 		}
 		for _, r := range known.Remotes {
@@ -78,7 +78,7 @@ func Resolve(ctx context.Context, s string, known Known, probe RegistryProbe) (T
 			ks = "hkp://" + strings.TrimPrefix(t.URL, "http://") + " (added first with `keyserver add`; plain http needs --insecure)"
 		}
 		return t, fmt.Errorf("%w %q: no keyserver of remote.yaml has this URI and %s/v2/ does not answer as a registry; for a registry give docker://%s, for a keyserver %s",
-			ErrTarget, s, t.Host, t.Host, ks)
+			ErrTarget, t.Raw, t.Host, t.Host, ks)
 	}
 	return t, nil
 }
@@ -109,7 +109,7 @@ func (c *Checker) IsRegistry(insecure bool) RegistryProbe {
 		const step = "registry check"
 		ctx, cancel := c.withTimeout(ctx)
 		defer cancel()
-		hc, err := c.client(t.Host, insecure)
+		hc, err := c.client(t.Host, insecure, insecure)
 		if err != nil {
 			return false, &Error{Target: t.Raw, Step: step, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 		}

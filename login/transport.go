@@ -63,14 +63,16 @@ func (c *Checker) withTimeout(ctx context.Context) (context.Context, context.Can
 
 // client is the HTTP client for requests to host (HOST[:PORT]): the
 // configured one with Trust's CAs for host added, certificate
-// verification off when insecure, the proxy recorded, and slow requests
-// reported.
-func (c *Checker) client(host string, insecure bool) (*http.Client, error) {
+// verification off when skipVerify, the redirect policy of checkRedirect
+// for a check run with or without --insecure (insecure), the proxy
+// recorded, and slow requests reported.
+func (c *Checker) client(host string, skipVerify, insecure bool) (*http.Client, error) {
 	hc := &http.Client{}
 	if c.Client != nil {
 		cp := *c.Client
 		hc = &cp
 	}
+	hc.CheckRedirect = checkRedirect(insecure, hc.CheckRedirect)
 	var tr *http.Transport
 	switch t := hc.Transport.(type) {
 	case nil:
@@ -83,7 +85,7 @@ func (c *Checker) client(host string, insecure bool) (*http.Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		if insecure {
+		if skipVerify {
 			cfg.InsecureSkipVerify = true //nolint:gosec // asked for with --insecure, as docker's insecure-registries and podman's --tls-verify=false do
 		}
 		tr.TLSClientConfig = cfg

@@ -10,6 +10,7 @@ import (
 	"github.com/docker/docker-credential-helpers/credentials"
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/safetext"
 )
 
 func main() {
@@ -18,7 +19,7 @@ func main() {
 	credentials.Version = buildVersion()
 	store, err := credstore.Open(os.Getenv)
 	if err != nil {
-		fmt.Fprintln(os.Stdout, err)
+		fmt.Fprintln(os.Stdout, safetext.Text(err.Error()))
 		os.Exit(1)
 	}
 	os.Exit(protocol.Serve(protocol.Helper{Store: store}, os.Args, os.Stdin, os.Stdout))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -200,7 +201,9 @@ func runContext(ctx context.Context, args []string, f *factory) int {
 		fmt.Fprintln(f.IO.Err, "remote-login: "+errAborted.Error())
 	case errors.Is(err, errReported):
 	default:
-		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
+		// Messages quote targets, file contents and server answers:
+		// escaped, none of them can drive the terminal.
+		fmt.Fprintln(f.IO.Err, "remote-login: "+safetext.Text(oneLine(err.Error())))
 	}
 	return exitCode(err)
 }
@@ -217,4 +220,19 @@ const filesHelp = `FILES AND ENVIRONMENT
    SSL_CERT_FILE), the server's certs.d directories and --ca-file (see
    remote-login login --help).`
 
-func writeLine(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+// writeLine prints one line of output or progress. Its arguments are data
+// (names, URIs, paths, user names) and are escaped, so that none can hold
+// an escape sequence or a newline that forges a row; the format is ours.
+func writeLine(w io.Writer, format string, args ...any) {
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			args[i] = safetext.Text(v)
+		case error:
+			args[i] = safetext.Text(v.Error())
+		case fmt.Stringer:
+			args[i] = safetext.Text(v.String())
+		}
+	}
+	fmt.Fprintf(w, format+"\n", args...)
+}

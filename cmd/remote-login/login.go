@@ -11,6 +11,7 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -276,6 +277,7 @@ func (opts *loginOptions) secretGiven() bool { return opts.PasswordStdin || opts
 // name the system file holds: a user remote of that name breaks
 // SingularityCE (name collision while syncing).
 func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) error {
+	shown := safetext.Redact(name) // "alice:PW@host" was typed as a remote name
 	var names []string
 	for n := range sys.View(cfg).Remotes {
 		names = append(names, n)
@@ -286,7 +288,7 @@ func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) err
 		have = "it has " + strings.Join(names, ", ")
 	}
 	if sys.Has(name) {
-		return failedf("%s: a system remote (%s) that %s cannot use", name, sys.Path, path)
+		return failedf("%s: a system remote (%s) that %s cannot use", shown, sys.Path, path)
 	}
-	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`, or for a registry give docker://%s", name, path, have, sys.Program, name, name)
+	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`, or for a registry give docker://%s", shown, path, have, sys.Program, shown, shown)
 }
