@@ -38,7 +38,7 @@ demo: deps install
 	PATH="$(BINDIR):$$PATH" bash integration/demo.sh
 
 unit:
-	$(GO) test -count=1 ./atomicfile/... ./yamlstore/... ./protocol/... ./credstore/... ./login/... ./status/... ./setup/... ./sysremote/... ./jsonedit/... ./safetext/... ./internal/... ./importer/... ./cmd/...
+	$(GO) test -count=1 ./atomicfile/... ./yamlstore/... ./protocol/... ./credstore/... ./login/... ./tlsconf/... ./status/... ./setup/... ./sysremote/... ./jsonedit/... ./safetext/... ./internal/... ./importer/... ./cmd/...
 
 # The helper's conformance suite and the credstore keyring tests again, in
 # keyring mode, against a real Secret Service (gnome-keyring in a private
@@ -53,7 +53,8 @@ integration: build
 
 test: lint unit keyring integration
 
-# Go benchmarks of yamlstore, then the whole-process benchmark (hyperfine).
+# Go benchmarks of yamlstore, then the whole-process benchmark against the
+# floor (bench/run.sh; the keyring comparison is bench/keyring.sh).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./yamlstore/...
 	bash bench/run.sh

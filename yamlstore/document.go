@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"reflect"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -258,14 +258,14 @@ func safeLines(src []byte, lines func() ([]byte, error)) (out []byte, err error)
 func accept(out []byte, want Config) (*Document, bool) {
 	if cfg, ok := fastDecode(out); ok {
 		// The fast path only accepts a mapping with keys: a document.
-		return &Document{src: out, cfg: cfg, lazy: true}, reflect.DeepEqual(normalize(cfg), normalize(want))
+		return &Document{src: out, cfg: cfg, lazy: true}, sameConfig(cfg, want)
 	}
 	out = loadable(out)
 	nd, err := Parse(out)
 	if err != nil {
 		return nil, false
 	}
-	return nd, reflect.DeepEqual(normalize(nd.cfg), normalize(want))
+	return nd, sameConfig(nd.cfg, want)
 }
 
 // loadable fixes the one valid-YAML shape the real programs refuse: a file
@@ -326,6 +326,28 @@ func cloneConfig(c Config) Config {
 	}
 	out.Credentials = append([]Credential(nil), c.Credentials...)
 	return out
+}
+
+// sameConfig is reflect.DeepEqual(normalize(a), normalize(b)) without the
+// copies and the reflection: it runs on every edit, over every login.
+func sameConfig(a, b Config) bool {
+	if a.Active != b.Active || len(a.Remotes) != len(b.Remotes) || !slices.Equal(a.Credentials, b.Credentials) {
+		return false
+	}
+	for name, ra := range a.Remotes {
+		rb, ok := b.Remotes[name]
+		if !ok || (ra == nil) != (rb == nil) {
+			return false
+		}
+		if ra == nil {
+			continue
+		}
+		if ra.URI != rb.URI || ra.Token != rb.Token || ra.System != rb.System || ra.Exclusive != rb.Exclusive ||
+			ra.Insecure != rb.Insecure || !slices.Equal(ra.Keyservers, rb.Keyservers) {
+			return false
+		}
+	}
+	return true
 }
 
 // normalize erases differences that decoding cannot see (nil versus empty).

@@ -1,0 +1,24 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+func newVersionCommand(f *factory) *cli.Command {
+	return &cli.Command{
+		Name:      "version",
+		Usage:     "print the version",
+		UsageText: "remote-login version",
+		Description: `Prints the version of remote-login, as --version does.
+
+EXAMPLES
+   remote-login version
+
+` + exitCodesHelp,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("version takes no arguments, got %d", c.NArg())
+			}
+			writeLine(f.IO.Out, "remote-login version %s", buildVersion())
+			return nil
+		},
+	}
+}
