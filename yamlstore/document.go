@@ -87,6 +87,10 @@ func (d *Document) Bytes() []byte { return d.src }
 // Config returns a copy of what the document decodes to.
 func (d *Document) Config() Config { return cloneConfig(d.cfg) }
 
+// Credentials returns the logins in file order without copying them: a get
+// looks through thousands. The caller must not modify the slice.
+func (d *Document) Credentials() []Credential { return d.cfg.Credentials }
+
 // SameURI is the rule Apptainer and SingularityCE use to decide that two
 // logins are the same (internal/pkg/remote/util SameURI): equal scheme and
 // equal literal host, port as written, path ignored; no host never matches.
