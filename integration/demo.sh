@@ -139,6 +139,10 @@ else
 	say "The password is also in: $others"
 fi
 
+step "6b. remote-login status checks every stored login with its server again"
+run remote-login status
+say "(exit status 0: every login still works; a refused, expired or unreachable one exits 1)"
+
 step "7. Log out (with oras, which goes through the same helper): the entry is gone, and crane is refused"
 run oras logout "$REG"
 if grep -q "$REG" "$APPTAINER_CONFIGDIR/remote.yaml" 2>/dev/null; then
