@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 
+	"github.com/remoteyaml/remoteyaml/completion"
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
@@ -22,15 +24,41 @@ const (
 	exitAborted = 3 // the user gave no answer at a prompt (Ctrl-D, empty input, Ctrl-C)
 )
 
-const exitCodesHelp = `EXIT STATUS
-   0  done (also: the replace prompt answered N; setup with nothing to change)
-   1  refused or failed: the server refused the credential or could not be
-      reached (DNS, TLS, timeout), nothing to log out, a file cannot be read
-      or written
-   2  usage: unknown flag, bad TARGET, conflicting flags, a secret passed as
-      an argument, or no terminal to prompt on and no --password-stdin or
-      --token-file
-   3  aborted at a prompt: empty input, Ctrl-D or Ctrl-C; nothing was stored`
+// loginExitStatus is the EXIT STATUS of a login, the one command that
+// prompts and so the one that can be aborted (3).
+var loginExitStatus = exitStatus(map[int]string{
+	exitOK: "logged in (also: the replace prompt answered N)",
+	exitFailed: "the server refused the credential or could not be reached (DNS, " +
+		"TLS, timeout), or remote.yaml cannot be read or written",
+	exitUsage: "unknown flag, bad TARGET, conflicting flags, a secret passed as " +
+		"an argument, or no terminal to prompt on and no --password-stdin or --token-file",
+	exitAborted: "aborted at a prompt: empty input, Ctrl-D or Ctrl-C; nothing was stored",
+})
+
+// exitStatus renders a command's EXIT STATUS help section: the codes it can
+// return, each with what it means for that command, so no command's help
+// promises a code it never returns.
+func exitStatus(meanings map[int]string) string {
+	codes := make([]int, 0, len(meanings))
+	for c := range meanings {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var b strings.Builder
+	b.WriteString("EXIT STATUS")
+	for _, c := range codes {
+		line := fmt.Sprintf("   %d ", c)
+		for _, w := range strings.Fields(meanings[c]) {
+			if len(line)+1+len(w) > 78 {
+				b.WriteString("\n" + line)
+				line = "     "
+			}
+			line += " " + w
+		}
+		b.WriteString("\n" + line)
+	}
+	return b.String()
+}
 
 // factory holds what commands depend on; tests replace any of it.
 type factory struct {
@@ -102,19 +130,17 @@ func exitCode(err error) int {
 
 func newApp(f *factory) *cli.App {
 	app := &cli.App{
-		Name:                 "remote-login",
-		Usage:                "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
-		UsageText:            "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]\n   remote-login COMMAND [options] [arguments]",
-		Description:          strings.TrimSpace(loginDescription) + "\n\n" + exitCodesHelp + "\n\n" + filesHelp,
-		Version:              buildVersion(),
-		Reader:               f.IO.In,
-		Writer:               f.IO.Out,
-		ErrWriter:            f.IO.Err,
-		EnableBashCompletion: true,
-		HideHelpCommand:      true,
-		Flags:                loginFlags(),
-		Action:               func(c *cli.Context) error { return loginAction(f, c) },
-		BashComplete:         func(c *cli.Context) { completeTargets(f, c, true) },
+		Name:            "remote-login",
+		Usage:           "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
+		UsageText:       "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]\n   remote-login COMMAND [options] [arguments]",
+		Description:     strings.TrimSpace(loginDescription) + "\n\n" + loginExitStatus + "\n\n" + filesHelp,
+		Version:         buildVersion(),
+		Reader:          f.IO.In,
+		Writer:          f.IO.Out,
+		ErrWriter:       f.IO.Err,
+		HideHelpCommand: true,
+		Flags:           loginFlags(),
+		Action:          func(c *cli.Context) error { return loginAction(f, c) },
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErrorf("%v (see remote-login --help)", err)
 		},
@@ -134,6 +160,16 @@ func newApp(f *factory) *cli.App {
 
 // run is main without the exit: it returns the exit code.
 func run(args []string, f *factory) int {
+	// Hidden words for the completion scripts and the Makefile's man page,
+	// taken before urfave/cli parses anything.
+	if len(args) > 1 {
+		switch args[1] {
+		case completion.Command:
+			return complete(f, args[2:])
+		case manCommand:
+			return printMan(f, args[2:])
+		}
+	}
 	err := newApp(f).Run(args)
 	if err != nil {
 		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))

@@ -71,13 +71,12 @@ func loginFlags() []cli.Flag {
 
 func newLoginCommand(f *factory) *cli.Command {
 	return &cli.Command{
-		Name:         "login",
-		Usage:        "log in to a remote, registry or keyserver (the default command)",
-		UsageText:    "remote-login login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]",
-		Description:  strings.TrimSpace(loginDescription) + "\n\n   Use \"remote-login login NAME\" for a remote named like a command (list,\n   logout, setup, completion).\n\n" + exitCodesHelp,
-		Flags:        loginFlags(),
-		Action:       func(c *cli.Context) error { return loginAction(f, c) },
-		BashComplete: func(c *cli.Context) { completeTargets(f, c, false) },
+		Name:        "login",
+		Usage:       "log in to a remote, registry or keyserver (the default command)",
+		UsageText:   "remote-login login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]",
+		Description: strings.TrimSpace(loginDescription) + "\n\n   Use \"remote-login login NAME\" for a remote named like a command (list,\n   logout, setup, completion).\n\n" + loginExitStatus,
+		Flags:       loginFlags(),
+		Action:      func(c *cli.Context) error { return loginAction(f, c) },
 	}
 }
 
