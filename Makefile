@@ -2,14 +2,21 @@
 GO      ?= go
 PREFIX  ?= $(HOME)/.local
 BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
 BIN     := bin
 PKG     := github.com/remoteyaml/remoteyaml
 # Static binaries: one file that runs on any cluster node, and a faster start.
 export CGO_ENABLED := 0
 LDFLAGS := -s -w
+# A release's version (make dist VERSION=1.2.3), printed by both `version`s;
+# without it they print the module or VCS version.
+VERSION ?=
+ifneq ($(VERSION),)
+LDFLAGS += -X main.version=$(VERSION)
+endif
 CMDS    := docker-credential-remoteyaml remote-login
 
-.PHONY: all build install deps demo test unit keyring integration lint bench fuzz clean
+.PHONY: all build share install deps demo test unit keyring integration lint bench fuzz clean
 all: build
 
 build: $(addprefix $(BIN)/,$(CMDS))
@@ -19,9 +26,15 @@ $(BIN)/%: FORCE
 
 FORCE:
 
-install: build
+# Man pages and bash, zsh and fish completions, written by remote-login
+# from its own help, in $(BIN)/share laid out as PREFIX/share.
+share: $(BIN)/remote-login
+	bash packaging/share.sh $(BIN)/remote-login $(BIN)/share
+
+install: build share
 	mkdir -p $(BINDIR)
 	install -m 0755 $(addprefix $(BIN)/,$(CMDS)) $(BINDIR)/
+	cd $(BIN)/share && find . -type f -exec install -D -m 0644 {} $(DATADIR)/{} \;
 
 lint:
 	$(GO) vet ./...

@@ -12,6 +12,9 @@ import (
 	"github.com/remoteyaml/remoteyaml/protocol"
 )
 
+// version is set by `make dist VERSION=…` (-X main.version).
+var version = ""
+
 func main() {
 	credentials.Name = "docker-credential-remoteyaml"
 	credentials.Package = "github.com/remoteyaml/remoteyaml"
@@ -24,10 +27,14 @@ func main() {
 	os.Exit(protocol.Serve(protocol.Helper{Store: store}, os.Args, os.Stdin, os.Stdout))
 }
 
-// buildVersion is the module version from the build info: the tag for
-// `go install …@version`, a pseudo-version from the VCS stamp for a build in
-// a checkout (the Makefile asks for the stamp), "(devel)" otherwise.
+// buildVersion is the release's version when one was stamped, else the
+// module version from the build info: the tag for `go install …@version`,
+// a pseudo-version from the VCS stamp for a build in a checkout (the
+// Makefile asks for the stamp), "(devel)" otherwise.
 func buildVersion() string {
+	if version != "" {
+		return version
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version
 	}
