@@ -16,7 +16,7 @@ LDFLAGS += -X main.version=$(VERSION)
 endif
 CMDS    := docker-credential-remoteyaml remote-login
 
-.PHONY: all build share install deps demo test unit keyring integration lint bench fuzz clean
+.PHONY: all build share install dist dist-check deps demo test unit keyring integration lint bench fuzz clean
 all: build
 
 build: $(addprefix $(BIN)/,$(CMDS))
@@ -35,6 +35,18 @@ install: build share
 	mkdir -p $(BINDIR)
 	install -m 0755 $(addprefix $(BIN)/,$(CMDS)) $(BINDIR)/
 	cd $(BIN)/share && find . -type f -exec install -D -m 0644 {} $(DATADIR)/{} \;
+
+# A release into dist/: tarballs, .deb/.rpm, vendored source, SBOM, notices,
+# SHA256SUMS (packaging/dist.sh). dist-check tests what it built.
+dist:
+	@test -n "$(VERSION)" || { echo "make dist needs VERSION=x.y.z"; exit 2; }
+	bash packaging/dist.sh $(VERSION)
+
+# make test builds the dist once, at a version of its own.
+DIST_CHECK_VERSION ?= 0.0.1
+dist-check:
+	$(MAKE) dist VERSION=$(DIST_CHECK_VERSION)
+	bash packaging/check-dist.sh $(DIST_CHECK_VERSION)
 
 lint:
 	$(GO) vet ./...
@@ -61,7 +73,7 @@ keyring:
 integration: build
 	REMOTEYAML_TEST_HELPER=$(CURDIR)/$(BIN)/docker-credential-remoteyaml $(GO) test -count=1 -v ./integration/...
 
-test: lint unit keyring integration
+test: lint unit keyring integration dist-check
 
 # Go benchmarks of yamlstore, then the whole-process benchmark (hyperfine).
 bench:
@@ -76,4 +88,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./protocol/
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist

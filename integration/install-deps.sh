@@ -105,7 +105,7 @@ ver openssl openssl version
 ver crane crane version
 ver oras sh -c 'oras version | head -n1'
 ver regctl regctl version --format '{{.VCSTag}}'
-modver() { go version -m "$(command -v "$1")" | grep -P '^\tmod\t' | cut -f3; } # what go install built
+modver() { go version -m "$(command -v "$1")" | grep -P '^\tmod\t' | cut -f4; } # what go install built
 ver nfpm modver nfpm
 ver go-licenses modver go-licenses
 ver cyclonedx-gomod modver cyclonedx-gomod
