@@ -53,6 +53,14 @@ $want"
 	ok "$name.tar.gz lists the expected files"
 done
 
+grep -q "\"version\": \"v$version\"" "remoteyaml-$version.cdx.json" || fail "the SBOM does not name version v$version"
+grep -q '"name": "github.com/urfave/cli/v2"' "remoteyaml-$version.cdx.json" || fail "the SBOM lacks github.com/urfave/cli/v2"
+grep -qx 'github.com/urfave/cli/v2' THIRD_PARTY_NOTICES && grep -q 'MIT License' THIRD_PARTY_NOTICES ||
+	fail "THIRD_PARTY_NOTICES lacks urfave/cli's MIT licence"
+tar -tzf "remoteyaml-$version-vendored.tar.gz" | grep -qx "remoteyaml-$version/vendor/modules.txt" ||
+	fail "the vendored source tarball has no vendor/modules.txt"
+ok "SBOM, notices and vendored source"
+
 # file(1) names the machine of each binary.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

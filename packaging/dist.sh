@@ -11,7 +11,7 @@
 #   THIRD_PARTY_NOTICES                 the dependencies' licenses
 #   SHA256SUMS                          over every artifact above
 #
-# Tools: go, git, nfpm, go-licenses, cyclonedx-gomod (pinned by
+# Tools: go, git, python3, nfpm, go-licenses, cyclonedx-gomod (pinned by
 # integration/install-deps.sh, found on PATH or in $(go env GOPATH)/bin).
 set -euo pipefail
 version=${1:?usage: dist.sh VERSION (x.y.z)}
@@ -54,8 +54,21 @@ grep -q '^github.com/urfave/cli/v2$' "$out/THIRD_PARTY_NOTICES" ||
 	{ echo "dist.sh: THIRD_PARTY_NOTICES lacks github.com/urfave/cli/v2" >&2; exit 1; }
 
 log "SBOM (cyclonedx-gomod)"
-cyclonedx-gomod mod -licenses -type application -json -output "$out/remoteyaml-$version.cdx.json" . 2>"$work/cyclonedx.log" ||
+sbom=$out/remoteyaml-$version.cdx.json
+cyclonedx-gomod mod -licenses -type application -json -output "$sbom" . 2>"$work/cyclonedx.log" ||
 	{ cat "$work/cyclonedx.log" >&2; exit 1; }
+# cyclonedx-gomod takes the module's version from a git tag, which a release
+# being built has not got yet: name VERSION in the component and its refs.
+python3 - "$sbom" "v$version" <<'PY'
+import json, sys
+path, version = sys.argv[1:]
+text = open(path).read().replace("pkg:golang/github.com/remoteyaml/remoteyaml?", f"pkg:golang/github.com/remoteyaml/remoteyaml@{version}?")
+bom = json.loads(text)
+bom["metadata"]["component"]["version"] = version
+with open(path, "w") as f:
+    json.dump(bom, f, indent=2)
+    f.write("\n")
+PY
 
 for platform in linux/amd64 linux/arm64 linux/ppc64le darwin/arm64; do
 	os=${platform%/*} arch=${platform#*/}
