@@ -187,8 +187,12 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 	keyring := s.Secrets == InKeyring && IsRegistryLogin(l.URI)
 	if keyring {
 		// A file the edit would refuse must not leave a keyring item behind.
-		if _, err := s.File.Read(); err != nil {
+		d, err := s.File.Read()
+		if err != nil {
 			return err
+		}
+		if err := d.Problem(); err != nil {
+			return fmt.Errorf("reading %s: %w", s.File.Path, err)
 		}
 		if err := keyringSet(l.URI, auth); err != nil {
 			return err

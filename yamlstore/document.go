@@ -21,18 +21,35 @@ type Document struct {
 	// lazy: root was not built yet. Readers (a helper's get) never need
 	// it, and building it is most of the cost of a fast-path decode.
 	lazy bool
+	// problem: the strict decode's error for a file read although it has
+	// keys the real programs do not know; such a document is never edited.
+	problem error
 }
 
 // decodeDocument is Parse for readers: the node tree is built on the first
-// edit, if any.
+// edit, if any. A file that is valid YAML but has keys Apptainer does not
+// know (a typo, or a key a newer Apptainer writes) is read with those keys
+// ignored: refusing it would fail every pull through every client, even of
+// public images.
 func decodeDocument(data []byte) (*Document, error) {
 	if cfg, ok := fastDecode(data); ok {
 		return &Document{src: data, cfg: cfg, lazy: true}, nil
 	}
-	return Parse(data)
+	d, err := Parse(data)
+	if err == nil {
+		return d, nil
+	}
+	var cfg Config
+	if lerr := yaml.Unmarshal(data, &cfg); lerr != nil {
+		return nil, err
+	}
+	return &Document{src: data, cfg: cfg, problem: err}, nil
 }
 
 func (d *Document) ensureTree() error {
+	if d.problem != nil {
+		return d.problem
+	}
 	if !d.lazy {
 		return nil
 	}
@@ -179,6 +196,9 @@ func (d *Document) SetToken(remote, token string) error {
 // either edit, is what guarantees a file the real programs can read.
 func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(root *yaml.Node) error) error {
 	if out, err := safeLines(d.src, lines); err == nil {
+		if len(out) > MaxSize {
+			return errTooLarge
+		}
 		if nd, ok := accept(out, want); ok {
 			*d = *nd
 			return nil
@@ -205,12 +225,17 @@ func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(ro
 	if err := enc.Encode(&doc); err != nil {
 		return fmt.Errorf("encoding remote.yaml: %w", err)
 	}
+	if buf.Len() > MaxSize {
+		return errTooLarge
+	}
 	if nd, ok := accept(buf.Bytes(), want); ok {
 		*d = *nd
 		return nil
 	}
 	return errors.New("the edit could not be expressed in this file's layout; nothing was written")
 }
+
+var errTooLarge = fmt.Errorf("%w: the edit would make it larger than %d MiB; nothing was written", ErrInvalid, MaxSize>>20)
 
 // safeLines runs a line edit on text it can split into lines the way
 // YAML does. A lone CR is a YAML line break but not one of ours, so such
@@ -319,3 +344,7 @@ func normalize(c Config) Config {
 	}
 	return c
 }
+
+// Problem returns why the real programs would refuse the file although it
+// was read: keys they do not know. Nil for a file they accept.
+func (d *Document) Problem() error { return d.problem }

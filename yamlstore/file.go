@@ -1,13 +1,13 @@
 package yamlstore
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
@@ -16,91 +16,205 @@ import (
 // DefaultLockTimeout is how long an update waits for another writer.
 const DefaultLockTimeout = 5 * time.Second
 
+// settleTime is how long a file that another program is rewriting in place
+// (Apptainer: truncate, then write) is given to be written back: an empty
+// or unparsable file modified less than this long ago is read again rather
+// than believed. Apptainer's own gap is microseconds; the margin is for a
+// loaded machine or a slow file system.
+const settleTime = time.Second
+
+const pollInterval = 5 * time.Millisecond
+
 // ErrLocked is returned when the lock cannot be taken in time.
 var ErrLocked = errors.New("remote.yaml is locked")
+
+// errMoved: the file changed between the read an update builds on and its
+// rename, so the update starts over.
+var errMoved = errors.New("remote.yaml changed during the update")
 
 // File is one remote.yaml on disk.
 type File struct {
 	// Path is the file as the user knows it; if it is a symlink, the link
 	// stays and its target is what gets replaced.
 	Path string
-	// LockTimeout bounds the wait for the lock; zero means DefaultLockTimeout.
+	// LockTimeout bounds the wait for the lock, and for a file that keeps
+	// changing; zero means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// Now is the clock that tells a file modified a moment ago; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
-// Read returns the file's current document. It takes no lock: writers
-// replace the file by rename, so a reader sees the old or the new file whole.
-// A missing file reads as an empty document.
+func (f *File) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+func (f *File) timeout() time.Duration {
+	if f.LockTimeout > 0 {
+		return f.LockTimeout
+	}
+	return DefaultLockTimeout
+}
+
+// Read returns the file's current document. It takes no lock: remoteyaml's
+// writers replace the file by rename, and a file caught in the middle of
+// another program's in-place rewrite is read again (see readSettled). A
+// missing file reads as an empty document. Keys the real programs do not
+// know are ignored here, so that logins keep being served; Problem says
+// so, and edits refuse such a file.
 func (f *File) Read() (*Document, error) {
-	data, err := readLimited(f.Path)
-	if err != nil {
-		return nil, err
-	}
-	d, err := decodeDocument(data)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", f.Path, err)
-	}
-	return d, nil
-}
-
-func readLimited(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("reading %s: %w: larger than %d MiB", path, ErrInvalid, MaxSize>>20)
-	}
-	return data, nil
+	d, _, err := f.readSettled(f.Path, decodeDocument)
+	return d, err
 }
 
 // Update runs edit on the current document under the file's lock and
-// writes the result if it changed. If edit fails, or the file cannot be
-// read, nothing is written.
+// replaces the file by rename with the result, even when nothing changed:
+// a program that holds the old file open and rewrites it in place
+// (Apptainer's registry login, around the helper's store) then writes to
+// the old inode, out of sight, instead of over the new entry. If edit
+// fails, or the file cannot be read, nothing is written. If the file
+// changes between the read and the rename, the update starts over.
 func (f *File) Update(edit func(*Document) error) error {
-	target, err := resolveLinks(f.Path)
+	target, err := f.writeTarget()
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(target)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
-	}
-	base := filepath.Base(target)
-	timeout := f.LockTimeout
-	if timeout <= 0 {
-		timeout = DefaultLockTimeout
-	}
-	unlock, err := lock(filepath.Join(dir, "."+base+".lock"), timeout)
+	dir, base := filepath.Dir(target), filepath.Base(target)
+	unlock, err := lock(filepath.Join(dir, "."+base+".lock"), f.timeout())
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	removeStaleTemps(dir, base)
 
-	data, err := readLimited(target)
+	deadline := f.now().Add(f.timeout())
+	for {
+		d, st, err := f.readSettled(target, Parse)
+		if err != nil {
+			return err
+		}
+		if st.exists && st.mode.Perm()&0o200 == 0 {
+			return fmt.Errorf("%s is read-only (mode %04o), which remoteyaml respects: make it writable (chmod u+w) to change logins", f.Path, st.mode.Perm())
+		}
+		if err := edit(d); err != nil {
+			return err
+		}
+		if !st.exists && len(d.Bytes()) == 0 {
+			return nil // no file, and none needed
+		}
+		err = atomicfile.WriteChecked(target, d.Bytes(), 0o600, func() error {
+			now, err := lstate(target)
+			if err != nil {
+				return err
+			}
+			if now != st {
+				return errMoved
+			}
+			return nil
+		})
+		if !errors.Is(err, errMoved) {
+			return err
+		}
+		if f.now().After(deadline) {
+			return fmt.Errorf("%s kept changing for %s while it was being updated (is another program rewriting it in a loop?); nothing was written, try again", f.Path, f.timeout())
+		}
+	}
+}
+
+// readSettled reads path and decodes it, never building on a file another
+// program is rewriting in place without a lock (Apptainer and SingularityCE
+// truncate, then write): a read during which the file changed, an empty
+// file modified within settleTime, or one that fails to decode and was
+// modified within settleTime is read again, for at most the lock timeout.
+// What stays empty that long is empty.
+func (f *File) readSettled(path string, decode func([]byte) (*Document, error)) (*Document, state, error) {
+	deadline := f.now().Add(f.timeout())
+	for {
+		data, st, changed, err := readSnapshot(path)
+		if err != nil {
+			return nil, st, err
+		}
+		now := f.now()
+		last := now.After(deadline)
+		recent := st.modifiedWithin(settleTime, now)
+		if !last && (changed || (recent && st.size == 0)) {
+			time.Sleep(pollInterval)
+			continue
+		}
+		d, err := decode(data)
+		if err == nil {
+			return d, st, nil
+		}
+		if !recent || last {
+			return nil, st, fmt.Errorf("reading %s: %w", f.Path, err)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// readSnapshot reads the file path leads to, refusing anything but a
+// regular file. It opens without blocking, so a FIFO cannot hang it.
+// changed reports that the file moved while it was being read.
+func readSnapshot(path string) (data []byte, st state, changed bool, err error) {
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, state{}, false, nil
+	}
 	if err != nil {
-		return err
+		return nil, state{}, false, fmt.Errorf("reading %s: %w", path, unwrapPath(err))
 	}
-	d, err := Parse(data)
+	defer fh.Close()
+	fi, err := fh.Stat()
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", f.Path, err)
+		return nil, state{}, false, fmt.Errorf("reading %s: %w", path, unwrapPath(err))
 	}
-	if err := edit(d); err != nil {
-		return err
+	if err := checkRegular(path, fi.Mode()); err != nil {
+		return nil, state{}, false, err
 	}
-	if bytes.Equal(d.Bytes(), data) {
+	data, err = io.ReadAll(io.LimitReader(fh, MaxSize+1))
+	if err != nil {
+		return nil, state{}, false, fmt.Errorf("reading %s: %w", path, unwrapPath(err))
+	}
+	if len(data) > MaxSize {
+		return nil, state{}, false, fmt.Errorf("reading %s: %w: larger than %d MiB", path, ErrInvalid, MaxSize>>20)
+	}
+	after, err := fh.Stat()
+	if err != nil {
+		return nil, state{}, false, fmt.Errorf("reading %s: %w", path, unwrapPath(err))
+	}
+	st = stateOf(after)
+	return data, st, st != stateOf(fi) || int64(len(data)) != st.size, nil
+}
+
+// writeTarget is the file an update replaces: Path with its links
+// resolved, in a directory that exists.
+func (f *File) writeTarget() (string, error) {
+	if err := mkdirOwned(filepath.Dir(f.Path)); err != nil {
+		return "", err
+	}
+	return resolveLinks(f.Path)
+}
+
+// mkdirOwned creates a missing config directory 0700, as the real programs
+// do. Made by root in a user's home (sudo -E), it is the home owner's.
+func mkdirOwned(dir string) error {
+	if _, err := os.Stat(dir); err == nil || !errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	return atomicfile.Write(target, d.Bytes(), 0o600)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, unwrapPath(err))
+	}
+	if os.Geteuid() == 0 {
+		if parent, err := os.Stat(filepath.Dir(dir)); err == nil {
+			if st, ok := parent.Sys().(*syscall.Stat_t); ok {
+				os.Chown(dir, int(st.Uid), int(st.Gid))
+			}
+		}
+	}
+	return nil
 }
 
 // removeStaleTemps deletes temporary files left by a writer that was killed
@@ -119,27 +233,44 @@ func removeStaleTemps(dir, base string) {
 
 // resolveLinks follows symlinks to the file that is really written, so that
 // the link itself stays (Apptainer users keep remote.yaml on shared storage
-// behind one).
+// behind one). It resolves as the kernel does: a relative target is taken
+// from the link's real directory, and a ".." in it steps out of the
+// directory a link leads to, not out of the link's name.
 func resolveLinks(path string) (string, error) {
+	p := path
 	for i := 0; i < 40; i++ {
-		fi, err := os.Lstat(path)
+		cut := strings.LastIndexByte(p, '/')
+		dir, base := p[:cut+1], p[cut+1:]
+		if dir == "" {
+			dir = "."
+		}
+		if base == "" || base == "." || base == ".." {
+			return "", checkRegular(path, os.ModeDir)
+		}
+		realDir, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return "", fmt.Errorf("reading %s: the directory it leads to, %s: %w", path, dir, unwrapPath(err))
+		}
+		real := filepath.Join(realDir, base)
+		fi, err := os.Lstat(real)
 		if errors.Is(err, os.ErrNotExist) {
-			return path, nil
+			return real, nil
 		}
 		if err != nil {
-			return "", fmt.Errorf("reading %s: %w", path, err)
+			return "", fmt.Errorf("reading %s: %w", path, unwrapPath(err))
 		}
 		if fi.Mode()&os.ModeSymlink == 0 {
-			return path, nil
+			return real, nil
 		}
-		link, err := os.Readlink(path)
+		link, err := os.Readlink(real)
 		if err != nil {
-			return "", fmt.Errorf("reading %s: %w", path, err)
+			return "", fmt.Errorf("reading %s: %w", path, unwrapPath(err))
 		}
-		if !filepath.IsAbs(link) {
-			link = filepath.Join(filepath.Dir(path), link)
+		if filepath.IsAbs(link) {
+			p = link
+		} else {
+			p = realDir + "/" + link // not Join: Join would clean ".." as text
 		}
-		path = link
 	}
 	return "", fmt.Errorf("reading %s: too many levels of symbolic links", path)
 }

@@ -141,8 +141,8 @@ func TestFile_LockTimeout(t *testing.T) {
 	}
 	start := time.Now()
 	err := f.Update(func(d *Document) error { return d.PutCredential(Credential{URI: "docker://a"}, nil) })
-	if !errors.Is(err, ErrLocked) || strings.Contains(err.Error(), "\n") {
-		t.Fatalf("err = %v, want a one-line ErrLocked", err)
+	if !errors.Is(err, ErrLocked) || strings.Contains(err.Error(), "\n") || strings.Count(err.Error(), filepath.Dir(f.Path)) != 1 {
+		t.Fatalf("err = %v, want a one-line ErrLocked naming the lock file once", err)
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Errorf("gave up after %v, want about the timeout", time.Since(start))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -44,7 +45,16 @@ func lock(path string, timeout time.Duration) (func(), error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		<-sem
-		return nil, fmt.Errorf("opening lock file %s: %w", path, err)
+		return nil, fmt.Errorf("opening lock file %s: %w", path, unwrapPath(err))
+	}
+	if os.Geteuid() == 0 {
+		// Root (sudo -E docker login) must not leave a lock file the user
+		// cannot open: it is the directory owner's.
+		if di, err := os.Stat(filepath.Dir(path)); err == nil {
+			if st, ok := di.Sys().(*syscall.Stat_t); ok {
+				f.Chown(int(st.Uid), int(st.Gid))
+			}
+		}
 	}
 	release := func() {
 		f.Close() // closing drops the fcntl lock
@@ -59,7 +69,7 @@ func lock(path string, timeout time.Duration) (func(), error) {
 		}
 		if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EACCES) && !errors.Is(err, syscall.EINTR) {
 			release()
-			return nil, fmt.Errorf("locking %s: %w", path, err)
+			return nil, fmt.Errorf("locking %s: %w", path, unwrapPath(err))
 		}
 		if time.Now().After(deadline) {
 			release()

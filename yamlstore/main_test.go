@@ -2,6 +2,7 @@ package yamlstore
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -38,6 +39,8 @@ func child(action, path, arg string) int {
 		err = f.Update(func(d *Document) error {
 			return d.PutCredential(Credential{URI: arg, Auth: "Basic " + strings.Repeat("x", 40)}, nil)
 		})
+	case "inplace":
+		err = rewriteInPlace(path, arg)
 	case "hold-lock":
 		// Hold the lock for arg, to test that others time out.
 		err = f.Update(func(*Document) error {
@@ -52,4 +55,34 @@ func child(action, path, arg string) int {
 		return 1
 	}
 	return 0
+}
+
+// rewriteInPlace does what Apptainer's writers do (remote use, remote
+// login, registry login): open, read, truncate, write back its own view,
+// fsync, with no lock. It says "truncated" and waits gap before writing,
+// to widen the window another writer could fall into.
+func rewriteInPlace(path, gap string) error {
+	g, err := time.ParseDuration(gap)
+	if err != nil {
+		return err
+	}
+	fh, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(fh)
+	if err != nil {
+		return err
+	}
+	view := strings.Replace(string(data), "Active: mine", "Active: other", 1)
+	if err := fh.Truncate(0); err != nil {
+		return err
+	}
+	fmt.Println("truncated")
+	time.Sleep(g)
+	if _, err := fh.WriteAt([]byte(view), 0); err != nil {
+		return err
+	}
+	return fh.Sync()
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,14 @@ import (
 var helperBin string
 
 func TestMain(m *testing.M) {
+	if v := os.Getenv("FAKE_APPTAINER"); v != "" {
+		a := strings.Split(v, "\n")
+		if err := fakeApptainer(a[0], a[1], a[2], a[3]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	tmp, err := os.MkdirTemp("", "helper-test-")
 	if err != nil {
 		panic(err)
@@ -234,7 +243,7 @@ func TestConformance_BadInput(t *testing.T) {
 		{"broken remote.yaml get", "get", "r.example.com", "Active: [\n"},
 		{"broken remote.yaml store", "store", `{"ServerURL":"r.example.com","Username":"u","Secret":"` + secret + `"}`, "Credentials:\n    - URI: docker://r.example.com\n      Auth: Basic eDp5\n      Bogus: 1\n"},
 		{"broken remote.yaml erase", "erase", "r.example.com", "Credentials:\n    - URI: docker://r.example.com\n      Auth: Basic eDp5\n      Bogus: 1\n"},
-		{"broken remote.yaml list", "list", "", "Bogus: 1\n"},
+		{"broken remote.yaml list", "list", "", "Active: [\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, path := env(t)
@@ -429,5 +438,29 @@ func TestKeyring_Locked(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(path); string(data) != "Active: x\n" {
 		t.Errorf("file changed: %q", data)
+	}
+}
+
+// TestConformance_UnknownKeysStillServed: a key Apptainer does not know (a
+// typo, or one a newer Apptainer writes) must not fail every pull: get and
+// list serve the logins; store and erase refuse with the key and line and
+// leave the file as it was.
+func TestConformance_UnknownKeysStillServed(t *testing.T) {
+	p, path := env(t)
+	content := "Active: x\nNewerKey: 1\nCredentials:\n    - URI: docker://r.example.com\n      Auth: Basic dTpwNHNz\n      Insecure: false\n      Expires: 2030-01-01\n"
+	os.WriteFile(path, []byte(content), 0o600)
+	got, err := client.Get(p, "r.example.com")
+	if err != nil || got.Username != "u" || got.Secret != "p4ss" {
+		t.Fatalf("get = %+v, %v", got, err)
+	}
+	if l, err := client.List(p); err != nil || l["r.example.com"] != "u" {
+		t.Errorf("list = %v, %v", l, err)
+	}
+	out, code := run(t, "store", `{"ServerURL":"s.example.com","Username":"u","Secret":"x"}`)
+	if code != 1 || !strings.Contains(out, `unknown key "NewerKey"`) || !strings.Contains(out, "line 2") {
+		t.Errorf("store: %q exit %d, want the unknown key and its line", out, code)
+	}
+	if after, _ := os.ReadFile(path); string(after) != content {
+		t.Errorf("remote.yaml changed to %q", after)
 	}
 }

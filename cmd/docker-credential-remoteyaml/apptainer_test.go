@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/docker/docker-credential-helpers/client"
+	"github.com/docker/docker-credential-helpers/credentials"
+	"github.com/remoteyaml/remoteyaml/yamlstore"
+	"gopkg.in/yaml.v3"
+)
+
+// fakeApptainer is the test binary standing in for `apptainer registry
+// login|logout docker://HOST` with {"credsStore": "remoteyaml"} in its
+// docker-config.json, step by step as the real one writes
+// (shared/docs/remote-yaml.md, "How the real CLIs write"): open remote.yaml
+// O_RDWR, read and decode it, run the helper, then truncate the file it
+// holds open and write back its own view (what it read, with its change),
+// fsync. No lock. The password comes on stdin, as with --password-stdin.
+func fakeApptainer(action, path, helper, host string) error {
+	fh, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(fh)
+	if err != nil {
+		return err
+	}
+	var cfg yamlstore.Config
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		return fmt.Errorf("decoding what it read: %w", err)
+	}
+	runHelper := func(verb, stdin string) error {
+		cmd := exec.Command(helper, verb)
+		cmd.Stdin = strings.NewReader(stdin)
+		if out, err := cmd.CombinedOutput(); err != nil && verb != "get" {
+			return fmt.Errorf("helper %s: %v: %s", verb, err, out)
+		}
+		return nil
+	}
+	uri := "docker://" + host
+	kept := cfg.Credentials[:0]
+	for _, c := range cfg.Credentials {
+		if !yamlstore.SameURI(c.URI, uri) {
+			kept = append(kept, c)
+		}
+	}
+	cfg.Credentials = kept
+	switch action {
+	case "login":
+		pass, _ := io.ReadAll(os.Stdin)
+		creds, _ := json.Marshal(credentials.Credentials{ServerURL: host, Username: "u", Secret: strings.TrimSpace(string(pass))})
+		if err := runHelper("store", string(creds)); err != nil {
+			return err
+		}
+		cfg.Credentials = append(cfg.Credentials, yamlstore.Credential{URI: uri})
+	case "logout":
+		if err := runHelper("get", host); err != nil {
+			return err
+		}
+		if err := runHelper("erase", host); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(4)
+	if err := enc.Encode(&cfg); err != nil {
+		return err
+	}
+	if err := fh.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := fh.WriteAt(buf.Bytes(), 0); err != nil {
+		return err
+	}
+	return fh.Sync()
+}
+
+func runFakeApptainer(t *testing.T, action, path, host, password string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "FAKE_APPTAINER="+strings.Join([]string{action, path, helperBin, host}, "\n"))
+	cmd.Stdin = strings.NewReader(password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("apptainer registry %s docker://%s: %v: %s", action, host, err, out)
+	}
+}
+
+// TestApptainer_RegistryLoginSequences: first login, the same login again
+// (the helper has nothing to change, and Apptainer's late rewrite used to
+// delete the secret), a third, then logout, with real processes: the
+// stand-in for Apptainer runs the built helper.
+func TestApptainer_RegistryLoginSequences(t *testing.T) {
+	p, path := env(t)
+	fixture, err := os.ReadFile("../../../shared/fixtures/remote-yaml/apptainer-1.5.3-token.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, fixture, 0o600)
+	const host = "127.0.0.1:5000"
+	token := "fake-token-" + strings.Repeat("x", 60)
+	checkToken := func(step string) {
+		t.Helper()
+		if !strings.Contains(readFile(t, path), token[:40]) {
+			t.Errorf("%s: the library token is gone", step)
+		}
+	}
+	for i, step := range []string{"first login", "repeated login", "third login"} {
+		runFakeApptainer(t, "login", path, host, "p4ss")
+		got, err := client.Get(p, host)
+		if err != nil || got.Secret != "p4ss" {
+			t.Fatalf("after the %s (%d): get = %+v, %v: the secret is lost", step, i+1, got, err)
+		}
+		checkToken(step)
+	}
+	// A second registry, then logout of the first: only the first goes.
+	runFakeApptainer(t, "login", path, "localhost:5001", "other")
+	runFakeApptainer(t, "logout", path, host, "")
+	if _, err := client.Get(p, host); !credentials.IsErrCredentialsNotFound(err) {
+		t.Errorf("after logout: get err = %v, want not found", err)
+	}
+	if strings.Contains(readFile(t, path), "docker://"+host) {
+		t.Errorf("after logout the entry is still in remote.yaml:\n%s", readFile(t, path))
+	}
+	if got, err := client.Get(p, "localhost:5001"); err != nil || got.Secret != "other" {
+		t.Errorf("the other login after logout: %+v, %v", got, err)
+	}
+	checkToken("logout")
+	if _, err := yamlstore.DecodeStrict([]byte(readFile(t, path))); err != nil {
+		t.Errorf("Apptainer could not read the result: %v", err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
