@@ -57,7 +57,8 @@ grep -q "\"version\": \"v$version\"" "remoteyaml-$version.cdx.json" || fail "the
 grep -q '"name": "github.com/urfave/cli/v2"' "remoteyaml-$version.cdx.json" || fail "the SBOM lacks github.com/urfave/cli/v2"
 grep -qx 'github.com/urfave/cli/v2' THIRD_PARTY_NOTICES && grep -q 'MIT License' THIRD_PARTY_NOTICES ||
 	fail "THIRD_PARTY_NOTICES lacks urfave/cli's MIT licence"
-tar -tzf "remoteyaml-$version-vendored.tar.gz" | grep -qx "remoteyaml-$version/vendor/modules.txt" ||
+# (grep without -q: an early exit would make tar fail under pipefail)
+tar -tzf "remoteyaml-$version-vendored.tar.gz" | grep -x "remoteyaml-$version/vendor/modules.txt" >/dev/null ||
 	fail "the vendored source tarball has no vendor/modules.txt"
 ok "SBOM, notices and vendored source"
 
@@ -91,7 +92,7 @@ for arch in amd64:x86_64 arm64:aarch64 ppc64le:ppc64le; do
 	d=$(deb_files "$deb" | norm) r=$(rpm_files "$rpm" | norm)
 	[ -n "$d" ] && [ "$d" = "$r" ] || fail "$deb and $rpm list different files:
 $(diff <(echo "$d") <(echo "$r"))"
-	echo "$d" | grep -qx /usr/bin/docker-credential-remoteyaml || fail "$deb lacks /usr/bin/docker-credential-remoteyaml"
+	grep -x /usr/bin/docker-credential-remoteyaml <<<"$d" >/dev/null || fail "$deb lacks /usr/bin/docker-credential-remoteyaml"
 	ok "$deb and $rpm install the same $(echo "$d" | wc -l) files"
 done
 
@@ -107,7 +108,7 @@ if [ "$(id -u)" -eq 0 ] && command -v dpkg >/dev/null; then
 	got=$(/usr/bin/remote-login --version)
 	[[ "$got" == *" $version" ]] || fail "/usr/bin/remote-login --version printed $got, want $version"
 	page=$(man -w remote-login) || fail "man remote-login finds no page after dpkg -i"
-	MANPAGER=cat MANWIDTH=80 man remote-login 2>&1 | grep -q "remote-login logout TARGET" || fail "man remote-login does not show the page"
+	MANPAGER=cat MANWIDTH=80 man remote-login 2>&1 | grep "remote-login logout TARGET" >/dev/null || fail "man remote-login does not show the page"
 	dpkg -r remoteyaml >/dev/null
 	[ ! -e /usr/bin/docker-credential-remoteyaml ] || fail "dpkg -r left /usr/bin/docker-credential-remoteyaml"
 	trap 'rm -rf "$tmp"' EXIT
