@@ -11,8 +11,10 @@
 // keeps the secret in <configdir>/docker-config.json, or, for Apptainer ≥1.4
 // when that file is absent, in $APPTAINER_CONFIGDIR/config.json (when that
 // variable is set) or ~/.docker/config.json. Such an entry is served from
-// that file's "auths", read-only, so a login made with Apptainer works for
-// every other client. Credential helpers named in that file are never run:
+// the first of those files whose "auths" holds it (all are read: `setup
+// --apptainer` creates docker-config.json after the login), so a login made
+// with Apptainer works for every other client. Delete (logout, erase)
+// removes that one key from that file, as Apptainer's registry logout does. Credential helpers named in that file are never run:
 // it may name remoteyaml itself, and running it from here would recurse.
 //
 // The store knows nothing of server-URL spellings: callers (package

@@ -8,7 +8,11 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/remoteyaml/remoteyaml/atomicfile"
+	"github.com/remoteyaml/remoteyaml/jsonedit"
 )
 
 type dockerAuth struct{ user, secret string }
@@ -62,10 +66,10 @@ func readDockerAuths(path string) (map[string]dockerAuth, error) {
 
 // lookupDockerAuth finds the secret Apptainer stored for an entry URI: it
 // keyed it by host+path, and Docker Hub by https://index.docker.io/v1/.
-func lookupDockerAuth(auths map[string]dockerAuth, entryURI string) (dockerAuth, bool) {
+func lookupDockerAuth(auths map[string]dockerAuth, entryURI string) (dockerAuth, string, bool) {
 	u, err := url.Parse(entryURI)
 	if err != nil || u.Host == "" {
-		return dockerAuth{}, false
+		return dockerAuth{}, "", false
 	}
 	host := strings.ToLower(u.Host)
 	keys := []string{host + strings.TrimSuffix(u.Path, "/"), host, "https://" + host, "http://" + host}
@@ -75,8 +79,36 @@ func lookupDockerAuth(auths map[string]dockerAuth, entryURI string) (dockerAuth,
 	}
 	for _, k := range keys {
 		if a, ok := auths[k]; ok {
-			return a, true
+			return a, k, true
 		}
 	}
-	return dockerAuth{}, false
+	return dockerAuth{}, "", false
+}
+
+// removeDockerAuth deletes auths[key] from the docker config at path,
+// editing only that member (jsonedit), and keeps the file's mode. A
+// symlinked file keeps its link: its target is replaced.
+func removeDockerAuth(path, key string) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	out, found, err := jsonedit.Remove(data, "auths", key)
+	if err != nil {
+		return fmt.Errorf("editing %s: %w; remove \"auths\": %q by hand", path, err, key)
+	}
+	if !found {
+		return nil
+	}
+	if err := atomicfile.Write(path, out, fi.Mode().Perm()); err != nil {
+		return fmt.Errorf("%w; remove \"auths\": %q by hand", err, key)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -27,6 +28,8 @@ type Login struct {
 	// From says where Get or List found the secret: FromFile, FromKeyring,
 	// FromDockerConfig, or "" when it is nowhere.
 	From string
+	// Path is the docker config file that holds it, for FromDockerConfig.
+	Path string
 }
 
 // Where a secret was found.
@@ -39,9 +42,12 @@ const (
 // Store is the set of logins of one remote.yaml.
 type Store struct {
 	File *yamlstore.File
-	// DockerConfig is the docker config file Apptainer keeps secrets of
-	// entries without Auth in; empty for none.
+	// DockerConfig is the docker config file Apptainer's registry login
+	// writes secrets of entries without Auth to now; empty for none.
 	DockerConfig string
+	// DockerConfigs are every file Apptainer may have written such a secret
+	// to, in the order it reads them; the first that holds one serves it.
+	DockerConfigs []string
 	// Secrets says where Put keeps registry secrets; the zero value is InFile.
 	Secrets Secrets
 }
@@ -57,9 +63,10 @@ func Open(getenv func(string) string) (*Store, error) {
 		return nil, err
 	}
 	return &Store{
-		File:         &yamlstore.File{Path: path},
-		DockerConfig: apptainerDockerConfig(filepath.Dir(path), getenv),
-		Secrets:      settings.Secrets,
+		File:          &yamlstore.File{Path: path},
+		DockerConfig:  apptainerDockerConfig(filepath.Dir(path), getenv),
+		DockerConfigs: apptainerDockerConfigs(filepath.Dir(path), getenv),
+		Secrets:       settings.Secrets,
 	}, nil
 }
 
@@ -94,6 +101,35 @@ func apptainerDockerConfig(configDir string, getenv func(string) string) string 
 	return ""
 }
 
+// apptainerDockerConfigs are the files Apptainer's registry login may
+// have put a secret in, in its order: docker-config.json next to
+// remote.yaml, else (Apptainer ≥1.4, when that file was absent at login)
+// $APPTAINER_CONFIGDIR/config.json or ~/.docker/config.json. setup creates
+// docker-config.json later, so all of them are read, or a login made
+// before setup would disappear.
+func apptainerDockerConfigs(configDir string, getenv func(string) string) []string {
+	out := []string{filepath.Join(configDir, "docker-config.json")}
+	if d := getenv("APPTAINER_CONFIGDIR"); d != "" {
+		out = append(out, filepath.Join(d, "config.json"))
+	}
+	if home := getenv("HOME"); home != "" {
+		out = append(out, filepath.Join(home, ".docker", "config.json"))
+	}
+	return slices.Compact(out)
+}
+
+// dockerConfigs is DockerConfigs, or DockerConfig for a Store built by
+// hand with only that.
+func (s *Store) dockerConfigs() []string {
+	if len(s.DockerConfigs) > 0 {
+		return s.DockerConfigs
+	}
+	if s.DockerConfig != "" {
+		return []string{s.DockerConfig}
+	}
+	return nil
+}
+
 // Get returns the best login: the entry with the highest rank (> 0), the
 // first of equals. An entry whose secret is nowhere is skipped.
 func (s *Store) Get(rank func(uri string) int) (Login, error) {
@@ -111,6 +147,7 @@ func (s *Store) Get(rank func(uri string) int) (Login, error) {
 		}
 		l := Login{URI: e.URI, Insecure: e.Insecure}
 		l.Username, l.Secret, l.From, err = sl.secret(e)
+		sl.setPath(&l)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -130,11 +167,38 @@ func (s *Store) Get(rank func(uri string) int) (Login, error) {
 }
 
 // secretLookup finds the secret of an entry: its Auth, else (keyring mode)
-// the keyring item, else Apptainer's docker config. It reads the docker
-// config at most once.
+// the keyring item, else Apptainer's docker config files, in order. It
+// reads each file at most once.
 type secretLookup struct {
 	store *Store
-	auths map[string]dockerAuth
+	auths []map[string]dockerAuth // by index of dockerConfigs(), once read
+}
+
+// dockerAuth finds the entry's secret in the docker config files: the file
+// and key that hold it.
+func (sl *secretLookup) dockerAuth(uri string) (a dockerAuth, path, key string, err error) {
+	paths := sl.store.dockerConfigs()
+	for i, p := range paths {
+		if i == len(sl.auths) {
+			m, err := readDockerAuths(p)
+			if err != nil {
+				return a, "", "", err
+			}
+			sl.auths = append(sl.auths, m)
+		}
+		if a, key, ok := lookupDockerAuth(sl.auths[i], uri); ok {
+			return a, p, key, nil
+		}
+	}
+	return a, "", "", ErrNotFound
+}
+
+// setPath names the docker config file of a login found there (the files
+// are read already: no I/O).
+func (sl *secretLookup) setPath(l *Login) {
+	if l.From == FromDockerConfig {
+		_, l.Path, _, _ = sl.dockerAuth(l.URI)
+	}
 }
 
 func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret, from string, err error) {
@@ -159,13 +223,12 @@ func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret, from strin
 			keyErr = err // Apptainer's docker config may still hold it
 		}
 	}
-	if sl.auths == nil {
-		if sl.auths, err = readDockerAuths(s.DockerConfig); err != nil {
-			return "", "", "", err
-		}
-	}
-	if a, ok := lookupDockerAuth(sl.auths, e.URI); ok {
+	a, _, _, err := sl.dockerAuth(e.URI)
+	if err == nil {
 		return a.user, a.secret, FromDockerConfig, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return "", "", "", err
 	}
 	if keyErr != nil {
 		return "", "", "", keyErr
@@ -225,14 +288,17 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 }
 
 // Delete removes every entry match reports true for; ErrNotFound if none.
-// In keyring mode their keyring items go too.
+// In keyring mode their keyring items go too. The secret of an entry
+// without Auth that Apptainer keeps in a docker config file is removed
+// from that file, as Apptainer's own registry logout does: only that key
+// of "auths" changes.
 func (s *Store) Delete(match func(uri string) bool) error {
-	var removed []string
+	var removed []yamlstore.Credential
 	err := s.File.Update(func(d *yamlstore.Document) error {
 		removed = removed[:0]
 		for _, e := range d.Config().Credentials {
 			if match(e.URI) {
-				removed = append(removed, e.URI)
+				removed = append(removed, e)
 			}
 		}
 		_, err := d.RemoveCredentials(func(e yamlstore.Credential) bool { return match(e.URI) })
@@ -244,16 +310,31 @@ func (s *Store) Delete(match func(uri string) bool) error {
 	if len(removed) == 0 {
 		return ErrNotFound
 	}
-	if s.Secrets == InKeyring {
-		for _, uri := range removed {
-			if IsRegistryLogin(uri) {
-				if err := keyringDelete(uri); err != nil {
-					return err
-				}
+	var errs []error
+	sl := secretLookup{store: s}
+	for _, e := range removed {
+		if s.Secrets == InKeyring && IsRegistryLogin(e.URI) {
+			if err := keyringDelete(e.URI); err != nil {
+				errs = append(errs, err)
 			}
 		}
+		// Even with a keyring item gone too: a secret left in the docker
+		// config would keep Apptainer logged in.
+		if e.Auth != "" || !IsRegistryLogin(e.URI) {
+			continue
+		}
+		_, path, key, err := sl.dockerAuth(e.URI)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err == nil {
+			err = removeDockerAuth(path, key)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("removed %s from %s, but its secret stays in the docker config: %w", e.URI, s.File.Path, err))
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // List returns the logins without their secrets. An entry whose user name
@@ -269,9 +350,33 @@ func (s *Store) List() ([]Login, error) {
 	for _, e := range d.Config().Credentials {
 		l := Login{URI: e.URI, Insecure: e.Insecure}
 		l.Username, _, l.From, _ = sl.secret(e)
+		sl.setPath(&l)
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+// Resolved is one Credentials entry with its secret, or why it has none.
+type Resolved struct {
+	Login
+	// Err is why the secret could not be read: ErrNotFound when it is
+	// nowhere, else a message that names the entry and never the secret.
+	Err error
+}
+
+// Resolve finds the secret of each entry as Get does, reading the keyring
+// and Apptainer's docker config as needed, so a caller that has read the
+// file once sees one consistent view.
+func (s *Store) Resolve(entries []yamlstore.Credential) []Resolved {
+	out := make([]Resolved, 0, len(entries))
+	sl := secretLookup{store: s}
+	for _, e := range entries {
+		r := Resolved{Login: Login{URI: e.URI, Insecure: e.Insecure}}
+		r.Username, r.Secret, r.From, r.Err = sl.secret(e)
+		sl.setPath(&r.Login)
+		out = append(out, r)
+	}
+	return out
 }
 
 func encodeAuth(user, secret string) (string, error) {

@@ -42,6 +42,10 @@ const (
 	viaRegistriesConf containersHelpers = iota
 	// auth.json: "credHelpers": {"<host>": "remoteyaml"} for each test registry.
 	viaAuthJSONCredHelpers
+	// `remote-login setup --podman` writes the drop-in, with XDG_CONFIG_HOME
+	// away from ~/.config: containers/image reads drop-ins from
+	// ~/.config/containers/registries.conf.d whatever it says.
+	viaSetupXDGElsewhere
 )
 
 func newClientEnv(t *testing.T, how containersHelpers) *clientEnv {
@@ -52,6 +56,9 @@ func newClientEnv(t *testing.T, how containersHelpers) *clientEnv {
 	e.apptainer = filepath.Join(e.home, ".apptainer")
 	e.runtimeDir = filepath.Join(root, "run")
 	e.configHome = filepath.Join(e.home, ".config")
+	if how == viaSetupXDGElsewhere {
+		e.configHome = filepath.Join(e.home, "xdg")
+	}
 	e.containers = filepath.Join(root, "containers-conf")
 	for _, d := range []string{e.dockerConfig, e.apptainer, e.runtimeDir, e.configHome, e.containers, e.storage,
 		filepath.Join(root, "tmp")} {
@@ -69,8 +76,10 @@ func newClientEnv(t *testing.T, how containersHelpers) *clientEnv {
 		"XDG_RUNTIME_DIR": e.runtimeDir,
 		"DOCKER_CONFIG":   e.dockerConfig,
 		// No daemon can run here: the docker CLI must log in client-side.
-		"DOCKER_HOST":                "unix://" + filepath.Join(root, "no-docker-daemon.sock"),
-		"APPTAINER_CONFIGDIR":        e.apptainer,
+		"DOCKER_HOST":         "unix://" + filepath.Join(root, "no-docker-daemon.sock"),
+		"APPTAINER_CONFIGDIR": e.apptainer,
+		// No system remotes: never the machine's /etc/apptainer.
+		"REMOTEYAML_SYSTEM_FILE":     filepath.Join(root, "no-system-remote.yaml"),
 		"CONTAINERS_CONF":            filepath.Join(e.containers, "containers.conf"),
 		"CONTAINERS_STORAGE_CONF":    filepath.Join(e.containers, "storage.conf"),
 		"CONTAINERS_REGISTRIES_CONF": filepath.Join(e.containers, "registries.conf"),
@@ -82,7 +91,7 @@ func newClientEnv(t *testing.T, how containersHelpers) *clientEnv {
 	// podman and skopeo.
 	switch how {
 	case viaRegistriesConf:
-		e.writeFile(t, filepath.Join(e.configHome, "containers", "registries.conf.d", "50-remoteyaml.conf"),
+		e.writeFile(t, e.dropInPath(),
 			`credential-helpers = ["`+helperSuffix+`", "containers-auth.json"]`+"\n")
 	case viaAuthJSONCredHelpers:
 		// podman (containers/common) makes $DOCKER_CONFIG/config.json its
@@ -98,6 +107,12 @@ func newClientEnv(t *testing.T, how containersHelpers) *clientEnv {
 		}
 		e.writeFile(t, filepath.Join(e.runtimeDir, "containers", "auth.json"),
 			`{"auths": {}, "credHelpers": {`+strings.Join(hosts, ", ")+"}}\n")
+	case viaSetupXDGElsewhere:
+		defer func() {
+			if r := e.remoteLogin(t, "", "setup", "--podman"); r.code != 0 || !strings.Contains(r.stdout, e.dropInPath()) {
+				t.Fatalf("setup --podman did not write %s:\n%s", e.dropInPath(), r)
+			}
+		}()
 	}
 	e.writeFile(t, e.env["CONTAINERS_REGISTRIES_CONF"], "unqualified-search-registries = []\n")
 	e.writeFile(t, e.env["CONTAINERS_STORAGE_CONF"], fmt.Sprintf(
@@ -127,6 +142,12 @@ runtime = "crun"
 		}
 	}
 	return e
+}
+
+// dropInPath is where containers/image reads the user's registries.conf
+// drop-ins: under $HOME/.config, not $XDG_CONFIG_HOME.
+func (e *clientEnv) dropInPath() string {
+	return filepath.Join(e.home, ".config", "containers", "registries.conf.d", "50-remoteyaml.conf")
 }
 
 func (e *clientEnv) writeFile(t *testing.T, path, content string) {

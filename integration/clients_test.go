@@ -142,6 +142,10 @@ func TestPodmanSkopeo_RegistriesConfDropIn(t *testing.T) { testPodmanSkopeo(t, v
 
 func TestPodmanSkopeo_AuthJSONCredHelpers(t *testing.T) { testPodmanSkopeo(t, viaAuthJSONCredHelpers) }
 
+func TestPodmanSkopeo_SetupXDGConfigHomeElsewhere(t *testing.T) {
+	testPodmanSkopeo(t, viaSetupXDGElsewhere)
+}
+
 func TestPodman_WrongPassword(t *testing.T) {
 	needRegistries(t)
 	e := newClientEnv(t, viaRegistriesConf)

@@ -82,9 +82,10 @@ func (e *clientEnv) envList() []string {
 // remoteLogin runs the built remote-login in e's world.
 func (e *clientEnv) remoteLogin(t *testing.T, stdin string, args ...string) rlResult {
 	t.Helper()
+	bin := buildRemoteLogin(t) // before the clock starts: the first call builds it
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, buildRemoteLogin(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = e.envList()
 	cmd.Dir = e.root
 	cmd.Stdin = strings.NewReader(stdin)
@@ -127,7 +128,10 @@ func TestRemoteLogin_Registry(t *testing.T) {
 			e := newClientEnv(t, viaRegistriesConf)
 			// Start from a user who has never set anything up: setup writes it.
 			dockerCfg := filepath.Join(e.dockerConfig, "config.json")
-			dropIn := filepath.Join(e.configHome, "containers", "registries.conf.d", "50-remoteyaml.conf")
+			dropIn := e.dropInPath()
+			// XDG_CONFIG_HOME away from ~/.config: the drop-in setup writes
+			// must still be where skopeo reads it.
+			e.env["XDG_CONFIG_HOME"] = filepath.Join(e.home, "xdg")
 			e.writeFile(t, dockerCfg, "{\n\t\"auths\": {},\n\t\"psFormat\": \"table {{.ID}}\"\n}\n")
 			if err := os.Remove(dropIn); err != nil {
 				t.Fatal(err)
@@ -358,7 +362,10 @@ func TestRemoteLogin_KeyserverNginx(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newClientEnv(t, viaRegistriesConf)
-			before := "Active: lib\nRemotes:\n    lib:\n        URI: library.example.com\n        System: false\n        Exclusive: false\n"
+			// The keyserver as `apptainer keyserver add` configures it: a
+			// login is made and used only for an External one.
+			before := "Active: lib\nRemotes:\n    lib:\n        URI: library.example.com\n        System: false\n        Exclusive: false\n" +
+				"        Keyservers:\n            - URI: " + tt.url + "\n              Skip: false\n              External: true\n              Insecure: false\n"
 			e.writeFile(t, e.remoteYAMLPath(), before)
 			r := e.remoteLogin(t, tt.secret+"\n", append(append([]string{"--password-stdin"}, tt.args...), tt.url)...)
 			if strings.Contains(r.stdout+r.stderr, tt.secret) {

@@ -67,6 +67,17 @@ func (ts *tokenServer) count(user string) int {
 	return ts.issued[user]
 }
 
+// setUser adds a user or changes its password; "" removes it.
+func (ts *tokenServer) setUser(user, pass string) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if pass == "" {
+		delete(ts.users, user)
+		return
+	}
+	ts.users[user] = pass
+}
+
 func (ts *tokenServer) deniedCount() int {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
@@ -114,7 +125,9 @@ func (ts *tokenServer) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if haveCreds {
+		ts.mu.Lock()
 		want, ok := ts.users[user]
+		ts.mu.Unlock()
 		if !ok || subtle.ConstantTimeCompare([]byte(want), []byte(pass)) != 1 {
 			ts.mu.Lock()
 			ts.denied++

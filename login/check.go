@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -93,41 +94,85 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 // login does: service discovery at the remote's URI, then token-status at
 // the token service. insecure means the remote is reached over plain http.
 func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, insecure bool, token string) error {
+	svcs, err := c.Discover(ctx, name, remoteURI, insecure)
+	if err != nil {
+		return err
+	}
+	return c.TokenStatus(ctx, name, remoteURI, insecure, svcs, token)
+}
+
+// Services are what a library remote's service discovery names: each
+// service ("library", "token", "keyserver", "builder", "consent") and its
+// URI, as Apptainer names them (the JSON key without "API", keystore read
+// as keyserver).
+type Services map[string]string
+
+// Discover reads the remote's service discovery document,
+// <web URL>/assets/config/config.prod.json. insecure means plain http.
+func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure bool) (Services, error) {
 	hc := c.client(false)
 	base := WebURL(remoteURI, insecure)
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
-		return &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
-			Fix: "fix it with `apptainer remote add --no-login` or in remote.yaml"}
+		return nil, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
+			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
 	}
-	step := "service discovery"
+	const step = "service discovery"
 	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
 	if err != nil {
-		return classify(err, name, step, u.Host)
+		return nil, classify(err, name, step, u.Host)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if err != nil {
-		return classify(err, name, step, u.Host)
+		return nil, classify(err, name, step, u.Host)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
+		return nil, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
 			Detail: fmt.Sprintf("%s answered %s", u.Host, statusText(resp.StatusCode)),
 			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
 	}
-	var services map[string]struct {
-		URI string `json:"uri"`
-	}
-	if err := json.Unmarshal(body, &services); err != nil || services["tokenAPI"].URI == "" {
-		return &Error{Target: name, Step: step, Kind: KindProtocol,
-			Detail: fmt.Sprintf("%s names no token service (tokenAPI)", u.Host),
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, &Error{Target: name, Step: step, Kind: KindProtocol,
+			Detail: fmt.Sprintf("%s answered no service list (JSON)", u.Host),
 			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
 	}
-	tokenURI := services["tokenAPI"].URI
+	svcs := Services{}
+	for key, raw := range doc {
+		var v struct {
+			URI string `json:"uri"`
+		}
+		if json.Unmarshal(raw, &v) != nil || v.URI == "" {
+			continue // Apptainer skips what has no uri, too
+		}
+		svc := strings.TrimSuffix(key, "API")
+		if svc == "keystore" {
+			svc = "keyserver"
+		}
+		svcs[svc] = v.URI
+	}
+	return svcs, nil
+}
+
+// TokenStatus checks token at the token service svcs names:
+// GET <uri>/v1/token-status with "Bearer <token>", which must answer 200.
+func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insecure bool, svcs Services, token string) error {
+	step := "service discovery"
+	host := remoteURI
+	if u, err := url.Parse(WebURL(remoteURI, insecure)); err == nil {
+		host = u.Host
+	}
+	tokenURI := svcs["token"]
+	if tokenURI == "" {
+		return &Error{Target: name, Step: step, Kind: KindProtocol,
+			Detail: fmt.Sprintf("%s names no token service (tokenAPI)", host),
+			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
+	}
 	tu, err := url.Parse(tokenURI)
 	if err != nil || tu.Host == "" || (tu.Scheme != "https" && tu.Scheme != "http") {
 		return &Error{Target: name, Step: step, Kind: KindProtocol,
-			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", u.Host),
+			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", host),
 			Fix:    "ask the library's administrator"}
 	}
 	if tu.Scheme == "http" && !insecure {
@@ -136,7 +181,7 @@ func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, inse
 			Fix:    "add --insecure if you trust the network, so the token may be sent unencrypted"}
 	}
 	step = "token check"
-	resp, err = c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
+	resp, err := c.get(ctx, c.client(false), tokenURI+"/v1/token-status", "Bearer "+token)
 	if err != nil {
 		return classify(err, name, step, tu.Host)
 	}
@@ -151,12 +196,47 @@ func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, inse
 		// "Invalid Credentials".
 		e.Kind = KindCredential
 		e.Detail = fmt.Sprintf("the token was refused (%s: Invalid Credentials)", statusText(resp.StatusCode))
-		e.Fix = "generate a new access token at " + base + "/auth/tokens and log in again"
+		e.Fix = "generate a new access token at " + WebURL(remoteURI, insecure) + "/auth/tokens and log in again"
 	default:
 		e.Detail = fmt.Sprintf("the token service answered %s", statusText(resp.StatusCode))
 		e.Fix = "try again later or ask the library's administrator"
 	}
 	return e
+}
+
+// ServiceVersion asks a library service for its version as `remote
+// status` does: GET <uri>/version, answered with {"data":{"version":…}}.
+func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (string, error) {
+	const step = "version check"
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", &Error{Target: service, Step: step, Kind: KindProtocol, Detail: "its URI is no http(s) URL",
+			Fix: "ask the library's administrator"}
+	}
+	resp, err := c.get(ctx, c.client(false), strings.TrimSuffix(uri, "/")+"/version", "")
+	if err != nil {
+		return "", classify(err, service, step, u.Host)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if err != nil {
+		return "", classify(err, service, step, u.Host)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", &Error{Target: service, Step: step, Kind: KindStatus, Status: resp.StatusCode,
+			Detail: fmt.Sprintf("%s answered %s", u.Host, statusText(resp.StatusCode)),
+			Fix:    "try again later or ask the library's administrator"}
+	}
+	var v struct {
+		Data struct {
+			Version string `json:"version"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil || v.Data.Version == "" {
+		return "", &Error{Target: service, Step: step, Kind: KindProtocol,
+			Detail: fmt.Sprintf("%s answered no version", u.Host), Fix: "ask the library's administrator"}
+	}
+	return oneLine(v.Data.Version), nil
 }
 
 // WebURL is the base URL of a library remote, as Apptainer forms it.

@@ -32,6 +32,9 @@ type Error struct {
 	Status int    // the HTTP status, for KindStatus
 	Detail string // what went wrong, secret-free
 	Fix    string // what the user can do
+	// NoTLS is set when the server answered a TLS handshake in plain HTTP:
+	// it speaks no TLS at all (see RegistryLoopback).
+	NoTLS bool
 }
 
 func (e *Error) Error() string {
@@ -101,6 +104,7 @@ func classify(err error, target, step, host string) *Error {
 	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		e.Kind = KindTLS
 		e.Detail = fmt.Sprintf("TLS: %s answers in plain HTTP, not HTTPS", host)
+		e.NoTLS = true
 		e.Fix = "add --insecure if you trust the network between you and it"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout

@@ -27,8 +27,8 @@ type Target struct {
 	// http), for Keyserver.
 	URL string
 	// EntryURI is the Credentials URI the login is stored under, for
-	// Keyserver (the folded URL) and Registry (what the helper serves:
-	// docker://host[:port], whatever the scheme typed).
+	// Keyserver (the folded URL) and Registry (docker://host[:port], or
+	// oras://host[:port] for an oras:// target, as Apptainer writes them).
 	EntryURI string
 	// Host is host[:port] of the server, for Keyserver and Registry.
 	Host string
@@ -64,6 +64,11 @@ func ParseTarget(s string) (Target, error) {
 			return t, fmt.Errorf("%w %q: not a registry", ErrTarget, s)
 		}
 		t.Kind, t.Host, t.EntryURI = Registry, k.Host, k.EntryURI()
+		if scheme == "oras" {
+			// As Apptainer's registry login stores it: its logout of
+			// oras://H removes only an oras:// entry. The helper serves both.
+			t.EntryURI = "oras://" + k.Host
+		}
 		return t, nil
 	case "http", "https", "hkp", "hkps":
 		u, err := url.Parse(s)

@@ -15,7 +15,7 @@ func TestParseTarget(t *testing.T) {
 	}{
 		{in: "SylabsCloud", kind: Library},
 		{in: "docker://Registry.Example.com:5000", kind: Registry, entry: "docker://registry.example.com:5000", at: "registry.example.com:5000"},
-		{in: "oras://registry.example.com/ns/repo", kind: Registry, entry: "docker://registry.example.com", at: "registry.example.com"},
+		{in: "oras://registry.example.com/ns/repo", kind: Registry, entry: "oras://registry.example.com", at: "registry.example.com"},
 		{in: "docker://index.docker.io", kind: Registry, entry: "docker://docker.io", at: "docker.io"},
 		{in: "https://keys.example.com", kind: Keyserver, entry: "https://keys.example.com", url: "https://keys.example.com"},
 		{in: "hkps://keys.example.com", kind: Keyserver, entry: "https://keys.example.com", url: "https://keys.example.com"},

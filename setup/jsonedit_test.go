@@ -41,21 +41,3 @@ func TestSetString(t *testing.T) {
 		})
 	}
 }
-
-func TestRemoveKey(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"first of several", "{\n\t\"credsStore\": \"x\",\n\t\"a\": 1\n}", "{\n\t\"a\": 1\n}"},
-		{"middle", "{\"a\":1, \"credsStore\":\"x\", \"b\":2}", "{\"a\":1, \"b\":2}"},
-		{"last", "{\n\t\"a\": 1,\n\t\"credsStore\": \"x\"\n}", "{\n\t\"a\": 1\n}"},
-		{"only", "{ \"credsStore\": \"x\" }", "{}"},
-		{"absent", "{\"a\":1}", "{\"a\":1}"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := removeKey([]byte(tt.in), "credsStore")
-			if err != nil || string(got) != tt.want {
-				t.Errorf("got %q, %v; want %q", got, err, tt.want)
-			}
-		})
-	}
-}

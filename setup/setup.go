@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os/user"
 	"path/filepath"
+	"slices"
 
+	"github.com/remoteyaml/remoteyaml/jsonedit"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
@@ -107,10 +109,15 @@ func (env Env) DockerConfig() (string, error) {
 	return filepath.Join(h, ".docker", "config.json"), err
 }
 
-// DropInPath is the registries.conf drop-in of containers/image.
+// DropInPath is the registries.conf drop-in of containers/image. It reads
+// the per-user drop-ins from $HOME/.config/containers/registries.conf.d
+// whatever XDG_CONFIG_HOME says (pkg/sysregistriesv2: homedir +
+// ".config/containers/registries.conf.d"), so the drop-in goes there: one
+// under $XDG_CONFIG_HOME would be ignored and pulls fail with
+// "authentication required".
 func (env Env) DropInPath() (string, error) {
-	d, err := env.configHome()
-	return filepath.Join(d, "containers", "registries.conf.d", DropInName), err
+	h, err := env.home()
+	return filepath.Join(h, ".config", "containers", "registries.conf.d", DropInName), err
 }
 
 // ApptainerDockerConfig is the docker-config.json next to remote.yaml.
@@ -159,12 +166,13 @@ func Apply(env Env, tools []string) ([]Change, error) {
 	return run(env, tools, apply)
 }
 
-// Undo reverts what Apply recorded for each tool.
+// Undo reverts what Apply recorded for each tool, including files an
+// older setup wrote elsewhere (a drop-in under $XDG_CONFIG_HOME).
 func Undo(env Env, tools []string) ([]Change, error) {
-	return run(env, tools, undo)
+	return run(env, tools, undo, true)
 }
 
-func run(env Env, tools []string, do func(*record, string, target) (Change, error)) ([]Change, error) {
+func run(env Env, tools []string, do func(*record, string, target) (Change, error), recorded ...bool) ([]Change, error) {
 	recPath, err := env.RecordPath()
 	if err != nil {
 		return nil, err
@@ -179,6 +187,9 @@ func run(env Env, tools []string, do func(*record, string, target) (Change, erro
 		ts, err := env.targets(tool)
 		if err != nil {
 			return changes, err
+		}
+		if len(recorded) > 0 && recorded[0] {
+			ts = append(ts, rec.elsewhere(tool, ts)...)
 		}
 		for _, t := range ts {
 			c, err := do(rec, tool, t)
@@ -311,22 +322,22 @@ func undo(rec *record, tool string, t target) (Change, error) {
 		return c, nil
 	}
 	// The file changed since setup (a login rewrote it): put back only the key.
-	o, err := parseObject(data)
+	o, err := jsonedit.Parse(data)
 	if err != nil {
 		return c, fmt.Errorf("%s: %w; remove \"credsStore\" by hand", t.path, err)
 	}
-	p, ok := o.lookup("credsStore")
+	p, ok := o.Lookup("credsStore")
 	var cur string
-	if !ok || json.Unmarshal(p.raw, &cur) != nil || cur != Helper {
+	if !ok || json.Unmarshal(p.Raw, &cur) != nil || cur != Helper {
 		c.What = "credsStore changed since setup, left alone"
 		return c, nil
 	}
 	var out []byte
 	if fr.OldValue != nil {
-		out = Splice{Offset: p.valStart, Old: string(p.raw), New: string(fr.OldValue)}.apply(data)
+		out = Splice{Offset: p.ValStart, Old: string(p.Raw), New: string(fr.OldValue)}.apply(data)
 		c.What = "changed since setup: only credsStore set back to " + string(fr.OldValue)
 	} else {
-		if out, err = removeKey(data, "credsStore"); err != nil {
+		if out, _, err = jsonedit.Remove(data, "credsStore"); err != nil {
 			return c, fmt.Errorf("%s: %w", t.path, err)
 		}
 		c.What = "changed since setup: only credsStore removed"
@@ -342,4 +353,22 @@ func containsOwner(fr *fileRecord, tool string) bool {
 		}
 	}
 	return false
+}
+
+// elsewhere are the files recorded for tool that are not among ts: written
+// where an older setup put them.
+func (r *record) elsewhere(tool string, ts []target) []target {
+	var out []target
+	var paths []string
+	for p := range r.Files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		if !containsOwner(r.Files[p], tool) || slices.ContainsFunc(ts, func(t target) bool { return t.path == p }) {
+			continue
+		}
+		out = append(out, target{r.Files[p].Kind, p})
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
+	"github.com/remoteyaml/remoteyaml/setup"
 	"gopkg.in/yaml.v3"
 )
 
@@ -438,6 +439,83 @@ func TestKeyring_Locked(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(path); string(data) != "Active: x\n" {
 		t.Errorf("file changed: %q", data)
+	}
+}
+
+// TestConformance_ApptainerLoginSurvivesSetupAndErase: a login Apptainer
+// made (remote.yaml entry without Auth, the secret in a docker config file)
+// is served from each file Apptainer puts secrets in, still after `setup
+// --apptainer` creates docker-config.json, and erase removes the secret
+// from that file, as Apptainer's registry logout does, changing only its key.
+func TestConformance_ApptainerLoginSurvivesSetupAndErase(t *testing.T) {
+	fixture := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join("../../../shared/fixtures/remote-yaml", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	for _, tc := range []struct {
+		name, program, userDir string
+		configdir              bool   // APPTAINER_CONFIGDIR set to the user dir
+		secretRel              string // where the secret is, relative to HOME
+	}{
+		{"apptainer docker-config.json", "apptainer-1.5.3", ".apptainer", false, ".apptainer/docker-config.json"},
+		{"apptainer $APPTAINER_CONFIGDIR/config.json", "apptainer-1.5.3", ".apptainer", true, ".apptainer/config.json"},
+		{"apptainer ~/.docker/config.json", "apptainer-1.5.3", ".apptainer", false, ".docker/config.json"},
+		{"singularityce docker-config.json", "singularity-4.5.0", ".singularity", false, ".singularity/docker-config.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			t.Setenv("HOME", home)
+			t.Setenv("DOCKER_CONFIG", filepath.Join(home, "elsewhere")) // Apptainer ignores it
+			t.Setenv("REMOTEYAML_SECRETS", secretsMode())
+			cfgDir := filepath.Join(home, tc.userDir)
+			t.Setenv("APPTAINER_CONFIGDIR", "")
+			if tc.configdir {
+				t.Setenv("APPTAINER_CONFIGDIR", cfgDir)
+			}
+			for _, d := range []string{cfgDir, filepath.Dir(filepath.Join(home, tc.secretRel))} {
+				if err := os.MkdirAll(d, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			yml := fixture(tc.program + "-registry-login.yaml")
+			secretFile := filepath.Join(home, tc.secretRel)
+			os.WriteFile(filepath.Join(cfgDir, "remote.yaml"), yml, 0o600)
+			os.WriteFile(secretFile, fixture(tc.program+"-registry-login.docker-config.json"), 0o600)
+			p := client.NewShellProgramFunc(helperBin)
+			if got, err := client.Get(p, "127.0.0.1:5000"); err != nil || got.Username != "u" || got.Secret != "p4ss" {
+				t.Fatalf("get before setup = %+v, %v", got, err)
+			}
+
+			changes, err := setup.Apply(setup.Env{Getenv: os.Getenv, LookPath: func(string) (string, error) { return "", errors.New("none") }}, []string{setup.Apptainer})
+			if err != nil {
+				t.Fatalf("setup --apptainer: %v", err)
+			}
+			t.Logf("setup: %v", changes)
+			if got, err := client.Get(p, "127.0.0.1:5000"); err != nil || got.Username != "u" || got.Secret != "p4ss" {
+				t.Fatalf("get after setup = %+v, %v: setup hid Apptainer's login", got, err)
+			}
+
+			if err := client.Erase(p, "127.0.0.1:5000"); err != nil {
+				t.Fatalf("erase: %v", err)
+			}
+			if after, _ := os.ReadFile(filepath.Join(cfgDir, "remote.yaml")); bytes.Contains(after, []byte("127.0.0.1:5000")) {
+				t.Errorf("the entry is still in remote.yaml:\n%s", after)
+			}
+			got, _ := os.ReadFile(secretFile)
+			want := "{\n\t\"auths\": {}\n}"
+			if filepath.Base(secretFile) == "docker-config.json" {
+				want = "{\n\t\"credsStore\": \"remoteyaml\",\n\t\"auths\": {}\n}" // setup's key, then the rest as it was
+			}
+			if string(got) != want {
+				t.Errorf("%s after erase =\n%s\nwant\n%s", secretFile, got, want)
+			}
+			if _, err := client.Get(p, "127.0.0.1:5000"); !credentials.IsErrCredentialsNotFound(err) {
+				t.Errorf("get after erase: %v, want not found", err)
+			}
+		})
 	}
 }
 

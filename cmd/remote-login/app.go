@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,9 +10,11 @@ import (
 	"os/exec"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/remoteyaml/remoteyaml/completion"
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -65,8 +68,12 @@ type factory struct {
 	IO       *IOStreams
 	Getenv   func(string) string
 	LookPath func(string) (string, error)
+	// Output runs a program (apptainer --version, buildcfg) for its output.
+	Output func(path string, args ...string) ([]byte, error)
 	// HTTPClient makes the verification requests; nil means the default.
 	HTTPClient *http.Client
+	// Now is the clock tokens' expiry is read against.
+	Now func() time.Time
 }
 
 func defaultFactory() *factory {
@@ -74,7 +81,26 @@ func defaultFactory() *factory {
 		IO:       &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Getenv:   os.Getenv,
 		LookPath: exec.LookPath,
+		Output:   runOutput,
+		Now:      time.Now,
 	}
+}
+
+// runOutput runs an installed program briefly: a hung apptainer must not
+// hang a login.
+func runOutput(path string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return exec.CommandContext(ctx, path, args...).Output()
+}
+
+// system finds the system remotes of the program owning file.
+func (f *factory) system(file *yamlstore.File) (sysremote.System, error) {
+	s, err := sysremote.Find(sysremote.Env{Getenv: f.Getenv, LookPath: f.LookPath, Output: f.Output}, file.Path)
+	if err != nil {
+		return s, failedf("%v", err)
+	}
+	return s, nil
 }
 
 // remoteFile is the user's remote.yaml.
@@ -93,6 +119,7 @@ var commands = []func(*factory) *cli.Command{
 	newLoginCommand,
 	newListCommand,
 	newLogoutCommand,
+	newStatusCommand,
 	newSetupCommand,
 	newMigrateCommand,
 	newCompletionCommand,
@@ -106,6 +133,9 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+
+// errReported is a failure the command has already printed in full.
+var errReported = errors.New("")
 
 func usageErrorf(format string, args ...any) error {
 	return &exitError{exitUsage, fmt.Errorf(format, args...)}
@@ -171,7 +201,7 @@ func run(args []string, f *factory) int {
 		}
 	}
 	err := newApp(f).Run(args)
-	if err != nil {
+	if err != nil && !errors.Is(err, errReported) {
 		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
 	}
 	return exitCode(err)

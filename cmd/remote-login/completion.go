@@ -49,7 +49,7 @@ func complete(f *factory, words []string) int {
 			switch {
 			case pos > 0:
 				return nil
-			case cmd == "", cmd == "login", cmd == "logout":
+			case cmd == "", cmd == "login", cmd == "logout", cmd == "status":
 				return targets(f)
 			case cmd == "completion":
 				return completion.Shells
@@ -76,6 +76,9 @@ func targets(f *factory) []string {
 	if file, err := f.remoteFile(); err == nil {
 		if doc, err := file.Read(); err == nil {
 			cfg := doc.Config()
+			if sys, err := f.system(file); err == nil {
+				cfg = sys.View(cfg) // system remotes complete too
+			}
 			for name := range cfg.Remotes {
 				words = append(words, name)
 			}

@@ -20,6 +20,7 @@ type listRemote struct {
 	Active   bool   `json:"active"`
 	Token    bool   `json:"token"`
 	Insecure bool   `json:"insecure"`
+	Global   bool   `json:"global"` // a system remote (System: true)
 }
 
 type listLogin struct {
@@ -41,8 +42,9 @@ func newListCommand(f *factory) *cli.Command {
 		Aliases:   []string{"ls"},
 		Usage:     "show the remotes and the Authenticated Logins of remote.yaml",
 		UsageText: "remote-login list [--json]",
-		Description: `Shows the remotes (name, URI, whether it is the Active one, whether an
-access token is set) and the Authenticated Logins (URI, INSECURE, user name),
+		Description: `Shows the remotes (name, URI, whether it is the Active one, whether it
+is a system remote (GLOBAL: from the system remote.yaml of Apptainer or
+SingularityCE, as their remote list shows it), whether an access token is set) and the Authenticated Logins (URI, INSECURE, user name),
 as Apptainer's remote list and registry list do. No secret is shown: AUTH
 tells the kind of login with the secret masked, or "docker-config" for a
 login Apptainer made, whose secret is kept in its docker-config.json.
@@ -71,12 +73,17 @@ func runList(f *factory, opts *listOptions) error {
 		return failedf("%v", err)
 	}
 	cfg := doc.Config()
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
 	out := listOutput{File: file.Path, Remotes: []listRemote{}, Logins: []listLogin{}}
-	for name, r := range cfg.Remotes {
+	view := sys.View(cfg)
+	for name, r := range view.Remotes {
 		if r == nil {
 			continue
 		}
-		out.Remotes = append(out.Remotes, listRemote{Name: name, URI: r.URI, Active: name == cfg.Active, Token: r.Token != "", Insecure: r.Insecure})
+		out.Remotes = append(out.Remotes, listRemote{Name: name, URI: r.URI, Active: name == view.Active, Token: r.Token != "", Insecure: r.Insecure, Global: r.System})
 	}
 	sort.Slice(out.Remotes, func(i, j int) bool { return out.Remotes[i].Name < out.Remotes[j].Name })
 	store, err := f.credStore()
@@ -101,9 +108,9 @@ func runList(f *factory, opts *listOptions) error {
 	}
 	w := tabwriter.NewWriter(f.IO.Out, 0, 4, 3, ' ', 0)
 	writeLine(w, "Remotes (%s):", file.Path)
-	writeLine(w, "NAME\tURI\tACTIVE\tTOKEN\tINSECURE")
+	writeLine(w, "NAME\tURI\tACTIVE\tGLOBAL\tTOKEN\tINSECURE")
 	for _, r := range out.Remotes {
-		writeLine(w, "%s\t%s\t%s\t%s\t%s", r.Name, r.URI, yesNo(r.Active), yesNo(r.Token), yesNo(r.Insecure))
+		writeLine(w, "%s\t%s\t%s\t%s\t%s\t%s", r.Name, r.URI, yesNo(r.Active), yesNo(r.Global), yesNo(r.Token), yesNo(r.Insecure))
 	}
 	if len(out.Remotes) == 0 {
 		writeLine(w, "(none)")

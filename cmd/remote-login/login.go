@@ -11,6 +11,7 @@ import (
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/login"
 	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -37,11 +38,19 @@ as it was. TARGET is one of
                             you confirm (or with --token-file/--password-stdin).
    docker://HOST[:PORT]     an OCI registry: GET /v2/ and its challenge, Basic
    oras://HOST[:PORT]       or Bearer through the registry's token service.
-                            Stored as the Credentials entry docker://HOST[:PORT]
-                            that docker-credential-remoteyaml serves to Docker,
+                            Stored as the Credentials entry TARGET (scheme
+                            kept, as Apptainer writes it), which
+                            docker-credential-remoteyaml serves to Docker,
                             podman, skopeo, crane, oras, regctl and Apptainer.
-   https://HOST[/PATH]      a keyserver: GET TARGET with Basic auth (with
-   hkps://HOST              --username) or "Bearer TOKEN" (without); needs 200.
+                            HTTPS, verified; a registry on this machine
+                            (localhost, 127.0.0.0/8, ::1) that speaks no TLS
+                            is used over plain HTTP without --insecure and
+                            stored Insecure: false, as Docker and Apptainer do.
+   https://HOST[/PATH]      a keyserver configured with External: true (by
+   hkps://HOST              "apptainer keyserver add"), as Apptainer and
+                            SingularityCE use no other: GET TARGET with Basic
+                            auth (with --username) or "Bearer TOKEN"
+                            (without); needs 200.
    http://, hkp://          Stored as {URI, Auth, Insecure}; hkp is
                             http://HOST:11371, hkps is https://HOST.
 
@@ -63,7 +72,7 @@ func loginFlags() []cli.Flag {
 		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "user name (registries; keyservers: Basic auth instead of a token)"},
 		&cli.BoolFlag{Name: "password-stdin", Usage: "read the password or token from standard input"},
 		&cli.StringFlag{Name: "token-file", Aliases: []string{"tokenfile"}, Usage: "read the password or token from `FILE`", TakesFile: true},
-		&cli.BoolFlag{Name: "insecure", Usage: "registries: plain HTTP; keyservers: allow http/hkp and skip TLS verification; library: plain HTTP (stored as Insecure)"},
+		&cli.BoolFlag{Name: "insecure", Usage: "registries: plain HTTP (loopback registries without TLS need no flag); keyservers: allow http/hkp (TLS verification follows the configured keyserver's Insecure); library: plain HTTP (stored as Insecure)"},
 		// Refused: a secret on the command line ends up in shell history and ps.
 		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Hidden: true},
 	}
@@ -74,7 +83,7 @@ func newLoginCommand(f *factory) *cli.Command {
 		Name:        "login",
 		Usage:       "log in to a remote, registry or keyserver (the default command)",
 		UsageText:   "remote-login login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]",
-		Description: strings.TrimSpace(loginDescription) + "\n\n   Use \"remote-login login NAME\" for a remote named like a command (list,\n   logout, setup, completion).\n\n" + loginExitStatus,
+		Description: strings.TrimSpace(loginDescription) + "\n\n   Use \"remote-login login NAME\" for a remote named like a command (list,\n   logout, status, setup, completion).\n\n" + loginExitStatus,
 		Flags:       loginFlags(),
 		Action:      func(c *cli.Context) error { return loginAction(f, c) },
 	}
@@ -110,8 +119,13 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 		if err != nil {
 			return failedf("%v", err)
 		}
-		if opts.Target = doc.Config().Active; opts.Target == "" {
-			return usageErrorf("no TARGET given and %s names no Active remote; give a remote name, docker://HOST or https://KEYSERVER", file.Path)
+		sys, err := f.system(file)
+		if err != nil {
+			return err
+		}
+		// The user file's Active, else the system file's, as the programs choose.
+		if opts.Target = sys.View(doc.Config()).Active; opts.Target == "" {
+			return usageErrorf("no TARGET given and no Active remote in %s or the system remotes; give a remote name, docker://HOST or https://KEYSERVER", file.Path)
 		}
 	}
 	t, err := login.ParseTarget(opts.Target)
@@ -154,9 +168,13 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 	if err != nil {
 		return failedf("%v", err)
 	}
-	r := doc.Config().Remotes[t.Name]
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	r := sys.View(doc.Config()).Remotes[t.Name]
 	if r == nil {
-		return noRemote(doc.Config(), file.Path, t.Name)
+		return noRemote(sys, doc.Config(), file.Path, t.Name)
 	}
 	insecure := opts.Insecure || r.Insecure
 	web := login.WebURL(r.URI, insecure)
@@ -181,7 +199,14 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 	if err := checker.LibraryToken(ctx, t.Name, r.URI, insecure, token); err != nil {
 		return keptOld(err, r.Token != "")
 	}
-	if err := file.Update(func(d *yamlstore.Document) error { return d.SetToken(t.Name, token) }); err != nil {
+	// Copy the system remotes in first, as the programs do on login: the
+	// token goes into the user file, on the remote's copy there.
+	if err := file.Update(func(d *yamlstore.Document) error {
+		if err := sys.Sync(d); err != nil {
+			return err
+		}
+		return d.SetToken(t.Name, token)
+	}); err != nil {
 		return failedf("%s: the token is valid but could not be stored: %v", t.Name, err)
 	}
 	writeLine(f.IO.Out, "Access Token Verified! Token stored in %s (remote %s).", file.Path, t.Name)
@@ -195,12 +220,15 @@ func keptOld(err error, hadOld bool) error {
 	return failedf("%v", err)
 }
 
-func noRemote(cfg yamlstore.Config, path, name string) error {
+// noRemote explains a remote name found nowhere. It never advises adding a
+// name the system file holds: a user remote of that name breaks
+// SingularityCE (name collision while syncing).
+func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) error {
 	if strings.ContainsAny(name, ".:") {
 		return usageErrorf("%s: no remote of that name in %s; for a registry use docker://%s, for a keyserver https://%s", name, path, name, name)
 	}
 	var names []string
-	for n := range cfg.Remotes {
+	for n := range sys.View(cfg).Remotes {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -208,7 +236,10 @@ func noRemote(cfg yamlstore.Config, path, name string) error {
 	if len(names) > 0 {
 		have = "it has " + strings.Join(names, ", ")
 	}
-	return failedf("%s: no remote of that name in %s (%s); add it with `apptainer remote add --no-login %s URI`", name, path, have, name)
+	if sys.Has(name) {
+		return failedf("%s: a system remote (%s) that %s cannot use", name, sys.Path, path)
+	}
+	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`", name, path, have, sys.Program, name)
 }
 
 func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
@@ -216,10 +247,26 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	if err != nil {
 		return failedf("%v", err)
 	}
-	insecure := opts.Insecure || keyserverInsecure(doc.Config(), t)
-	if t.Plain && !insecure {
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
+	// A plain-http keyserver someone configured on purpose is consent
+	// enough, as Apptainer takes it; a URI typed only here is not.
+	configuredPlain := false
+	if ks != nil {
+		kt, _ := login.ParseTarget(ks.URI)
+		configuredPlain = ks.Insecure || kt.Plain
+	}
+	if t.Plain && !opts.Insecure && !configuredPlain {
 		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
 	}
+	if ks == nil {
+		return failedf("%s: no keyserver with External: true is configured for it, so Apptainer and SingularityCE would never send this login (and refuse it: no external keyserver configuration found); add it with `%s keyserver add %s` and log in again", t.Raw, sys.Program, t.Raw)
+	}
+	// The configured keyserver's Insecure wins, as in both programs.
+	insecure := ks.Insecure
 	label := "Token: "
 	if opts.Username != "" {
 		label = "Password: "
@@ -252,22 +299,6 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	return nil
 }
 
-// keyserverInsecure is the Insecure of a keyserver configured on a remote
-// for this URI (Apptainer lets it win).
-func keyserverInsecure(cfg yamlstore.Config, t login.Target) bool {
-	for _, r := range cfg.Remotes {
-		if r == nil {
-			continue
-		}
-		for _, ks := range r.Keyservers {
-			if kt, err := login.ParseTarget(ks.URI); err == nil && yamlstore.SameURI(kt.EntryURI, t.EntryURI) {
-				return ks.Insecure
-			}
-		}
-	}
-	return false
-}
-
 func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.Target, checker *login.Checker) error {
 	user := opts.Username
 	if user == "" {
@@ -286,7 +317,8 @@ func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.
 	if err != nil {
 		return err
 	}
-	if err := checker.Registry(ctx, t, user, secret, opts.Insecure); err != nil {
+	plain, err := checker.RegistryLoopback(ctx, t, user, secret, opts.Insecure)
+	if err != nil {
 		return failedf("%v", err)
 	}
 	store, err := f.credStore()
@@ -297,13 +329,19 @@ func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.
 	if err != nil {
 		return failedf("%v", err)
 	}
-	same := func(uri string) bool { return k.Rank(uri) > 0 && strings.HasPrefix(uri, "docker://") }
+	scheme, _, _ := strings.Cut(t.EntryURI, "://")
+	same := func(uri string) bool { return k.Rank(uri) > 0 && strings.HasPrefix(uri, scheme+"://") }
+	// Insecure only when asked for: a loopback registry without TLS is
+	// stored Insecure: false, as Docker and Apptainer store it.
 	l := credstore.Login{URI: t.EntryURI, Username: user, Secret: secret, Insecure: opts.Insecure}
 	if err := store.Put(l, same); err != nil {
 		if errors.Is(err, yamlstore.ErrInvalid) {
 			return failedf("%s: the login is valid but %v", t.Raw, err)
 		}
 		return failedf("%s: the login is valid but could not be stored: %v", t.Raw, err)
+	}
+	if plain && !opts.Insecure {
+		writeLine(f.IO.Err, "Note: %s speaks no TLS; used plain HTTP, as Docker and Apptainer do for a registry on this machine.", t.Host)
 	}
 	writeLine(f.IO.Out, "Login Succeeded: %s stored in %s; every client set up with `remote-login setup` uses it.", t.EntryURI, store.File.Path)
 	return nil

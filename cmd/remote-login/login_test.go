@@ -156,6 +156,78 @@ func TestLogoutLibrary(t *testing.T) {
 	}
 }
 
+// keyserverYAML configures the keyserver uri on a remote, as `apptainer
+// keyserver add` does; only an External one may take a login.
+func keyserverYAML(uri string, external bool) string {
+	return fmt.Sprintf("# my remotes\nActive: lib\nRemotes:\n    lib:\n        URI: lib.example.com\n        System: false\n        Exclusive: false\n"+
+		"        Keyservers:\n            - URI: %s\n              Skip: false\n              External: %t\n              Insecure: false\n", uri, external)
+}
+
+// TestLoginKeyserver_NeedsExternal: both programs use (and make) a keyserver
+// login only for a keyserver configured with External: true, in the user
+// file or the system file.
+func TestLoginKeyserver_NeedsExternal(t *testing.T) {
+	tests := []struct {
+		name     string
+		user     func(url string) string
+		system   func(url string) string
+		wantCode int
+		wantErr  string
+	}{
+		{"none configured", func(string) string { return "" }, nil, exitFailed, "keyserver add"},
+		{"configured, not External", func(u string) string { return keyserverYAML(u, false) }, nil, exitFailed, "keyserver add"},
+		{"External in the user file", func(u string) string { return keyserverYAML(u, true) }, nil, exitOK, ""},
+		{"External in the system file", func(string) string { return "" }, func(u string) string { return strings.TrimPrefix(keyserverYAML(u, true), "# my remotes\n") }, exitOK, ""},
+		{"another keyserver External", func(string) string { return keyserverYAML("https://other.example.com", true) }, nil, exitFailed, "keyserver add"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			srv := keyserverServer(t)
+			e.writeRemoteYAML(t, tt.user(srv.URL))
+			if tt.system != nil {
+				p := filepath.Join(t.TempDir(), "remote.yaml")
+				if err := os.WriteFile(p, []byte(tt.system(srv.URL)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("REMOTEYAML_SYSTEM_FILE", p)
+			}
+			before := e.readRemoteYAML(t)
+			f := defaultFactory()
+			f.HTTPClient = srv.Client()
+			r := runCmd(t, "ks-token-77\n", f, "--password-stdin", srv.URL)
+			if r.code != tt.wantCode || !strings.Contains(r.stderr, tt.wantErr) {
+				t.Fatalf("exit %d, want %d and %q", r.code, tt.wantCode, tt.wantErr)
+			}
+			after := e.readRemoteYAML(t)
+			if tt.wantCode != exitOK && after != before {
+				t.Errorf("a refused login changed remote.yaml:\n%s", after)
+			}
+			if tt.wantCode == exitOK && !strings.Contains(after, "- URI: "+srv.URL+"\n      Auth: Bearer ks-token-77\n") {
+				t.Errorf("login not stored:\n%s", after)
+			}
+		})
+	}
+}
+
+// TestLoginKeyserver_ConfiguredPlain: a plain-http keyserver someone
+// configured (here as hkp://HOST:PORT, which folds to http) is consent to
+// plain http, as Apptainer takes it; the same URI not configured is not.
+func TestLoginKeyserver_ConfiguredPlain(t *testing.T) {
+	e := newTestEnv(t)
+	srv := httptest.NewServer(keyserverServer(t).Config.Handler)
+	t.Cleanup(srv.Close)
+	e.writeRemoteYAML(t, keyserverYAML("hkp://"+strings.TrimPrefix(srv.URL, "http://"), true))
+	r := runCmd(t, "ks-token-77\n", nil, "--password-stdin", srv.URL)
+	if r.code != exitOK || !strings.Contains(e.readRemoteYAML(t), "- URI: "+srv.URL+"\n      Auth: Bearer ks-token-77\n      Insecure: false\n") {
+		t.Fatalf("exit %d, want the login stored with Insecure: false:\n%s", r.code, e.readRemoteYAML(t))
+	}
+	e.writeRemoteYAML(t, "")
+	if r := runCmd(t, "ks-token-77\n", nil, "--password-stdin", srv.URL); r.code != exitUsage || !strings.Contains(r.stderr, "--insecure") {
+		t.Errorf("unconfigured plain http: exit %d, want 2 asking for --insecure", r.code)
+	}
+}
+
 // keyserverServer accepts Basic alice:s3cret-pw or Bearer ks-token-77.
 func keyserverServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -187,7 +259,7 @@ func TestLoginKeyserver(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t)
 			srv := keyserverServer(t)
-			e.writeRemoteYAML(t, "# my remotes\nActive: lib\nRemotes: {}\n")
+			e.writeRemoteYAML(t, keyserverYAML(srv.URL, true))
 			before := e.readRemoteYAML(t)
 			f := defaultFactory()
 			f.HTTPClient = srv.Client()
@@ -257,7 +329,7 @@ func TestLoginRegistry_StoredAndServed(t *testing.T) {
 		t.Fatalf("helper get %s = %q, %v; want the login just made", host, user, err)
 	}
 	r = runCmd(t, "", nil, "list")
-	if !strings.Contains(r.stdout, "docker://"+host) || !strings.Contains(r.stdout, "alice") || !strings.Contains(r.stdout, "Basic ********") {
+	if !strings.Contains(r.stdout, "oras://"+host) || !strings.Contains(r.stdout, "alice") || !strings.Contains(r.stdout, "Basic ********") {
 		t.Errorf("list lacks the login")
 	}
 	noSecret(t, r, "reg-pw-1", base64.StdEncoding.EncodeToString([]byte("alice:reg-pw-1")))

@@ -23,7 +23,11 @@ func newLogoutCommand(f *factory) *cli.Command {
 		Description: `Removes the login TARGET names: a remote's access token (TARGET is the
 remote's name), or the Credentials entries of a registry (docker://HOST,
 oras://HOST: every entry of that host, as the helper's erase does) or of a
-keyserver (its URI). Nothing is sent to any server. A TARGET with nothing
+keyserver (its URI). For a registry login Apptainer made (an entry without
+Auth), its secret is removed too, from the docker config file Apptainer put
+it in (docker-config.json, $APPTAINER_CONFIGDIR/config.json or
+~/.docker/config.json): only that key of "auths" changes, as Apptainer's
+registry logout does. Nothing is sent to any server. A TARGET with nothing
 stored is an error (exit 1).
 
 EXAMPLES
@@ -75,7 +79,16 @@ func runLogout(f *factory, opts *logoutOptions) error {
 			if doc != nil {
 				cfg = doc.Config()
 			}
-			return noRemote(cfg, file.Path, t.Name)
+			sys, err := f.system(file)
+			if err != nil {
+				return err
+			}
+			if sys.Has(t.Name) {
+				// Never logged in: the programs copy a system remote in
+				// only when they write a token for it.
+				return failedf("%s: no access token is set for this system remote in %s; nothing to log out", t.Raw, file.Path)
+			}
+			return noRemote(sys, cfg, file.Path, t.Name)
 		case !had:
 			return failedf("%s: no access token is set for this remote in %s; nothing to log out", t.Raw, file.Path)
 		}

@@ -26,6 +26,8 @@ func newTestEnv(t *testing.T) *testEnv {
 		"DOCKER_CONFIG": e.dockerConfig, "APPTAINER_CONFIGDIR": e.apptainer,
 		"CONTAINERS_REGISTRIES_CONF": filepath.Join(root, "registries.conf"),
 		"REMOTEYAML_FILE":            "", "SINGULARITY_CONFIGDIR": "", "REGISTRY_AUTH_FILE": "",
+		// No system remotes unless a test installs some: never the machine's.
+		"REMOTEYAML_SYSTEM_FILE": filepath.Join(root, "no-system-remote.yaml"),
 	} {
 		t.Setenv(k, v)
 	}
@@ -124,7 +126,7 @@ func TestUsage_Errors(t *testing.T) {
 
 func TestHelp_EveryCommand(t *testing.T) {
 	newTestEnv(t)
-	for _, args := range [][]string{{"--help"}, {"login", "--help"}, {"list", "--help"}, {"logout", "--help"}, {"setup", "--help"}, {"completion", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"login", "--help"}, {"list", "--help"}, {"logout", "--help"}, {"setup", "--help"}, {"completion", "--help"}, {"status", "--help"}} {
 		r := runCmd(t, "", nil, args...)
 		if r.code != 0 || !strings.Contains(r.stdout, "EXAMPLES") || !strings.Contains(r.stdout, "EXIT STATUS") {
 			t.Errorf("%v: exit %d, want help with EXAMPLES and EXIT STATUS:\n%s", args, r.code, r.stdout)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
@@ -224,4 +226,40 @@ func TestSetup_InvalidJSONLeftAlone(t *testing.T) {
 	if r.code != exitFailed || readOrAbsent(t, path) != "{ not json" || !strings.Contains(r.stderr, path) {
 		t.Fatalf("exit %d, want 1 naming the file, which stays as it was", r.code)
 	}
+}
+
+// containers/image reads the per-user drop-ins from
+// $HOME/.config/containers/registries.conf.d whatever XDG_CONFIG_HOME says:
+// setup writes the drop-in there, and undoes one an older setup wrote under
+// $XDG_CONFIG_HOME.
+func TestSetup_DropInIgnoresXDGConfigHome(t *testing.T) {
+	e := newTestEnv(t)
+	xdg := filepath.Join(e.home, "xdg")
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	f := defaultFactory()
+	f.LookPath = lookPathOnly()
+	read := filepath.Join(e.home, ".config", "containers", "registries.conf.d", "50-remoteyaml.conf")
+	wrong := filepath.Join(xdg, "containers", "registries.conf.d", "50-remoteyaml.conf")
+	if r := runCmd(t, "", f, "setup", "--podman"); r.code != 0 || !strings.Contains(r.stdout, read) {
+		t.Fatalf("setup --podman: exit %d, want the drop-in reported at %s", r.code, read)
+	}
+	if !strings.Contains(readOrAbsent(t, read), `credential-helpers = ["remoteyaml"`) || readOrAbsent(t, wrong) != "<absent>" {
+		t.Fatalf("drop-in at %s: %q; under XDG_CONFIG_HOME: %q", read, readOrAbsent(t, read), readOrAbsent(t, wrong))
+	}
+	if r := runCmd(t, "", f, "setup", "--undo", "--podman"); r.code != 0 || readOrAbsent(t, read) != "<absent>" {
+		t.Fatalf("undo: exit %d, drop-in %q", r.code, readOrAbsent(t, read))
+	}
+
+	// A record from a setup that wrote under XDG_CONFIG_HOME: undo finds it.
+	writeFile(t, wrong, "# Written by \"remote-login setup\"\n")
+	rec := `{"version":1,"files":{"` + wrong + `":{"kind":"dropin","owners":["podman"],"created":true,"sha256":"` + sha256hex("# Written by \"remote-login setup\"\n") + `"}}}`
+	writeFile(t, filepath.Join(xdg, "remoteyaml", "setup.json"), rec)
+	if r := runCmd(t, "", f, "setup", "--undo", "--podman"); r.code != 0 || readOrAbsent(t, wrong) != "<absent>" {
+		t.Fatalf("undo of the old drop-in: exit %d, %s: %q", r.code, wrong, readOrAbsent(t, wrong))
+	}
+}
+
+func sha256hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }
