@@ -62,7 +62,7 @@ demo: deps install
 	PATH="$(BINDIR):$$PATH" bash integration/demo.sh
 
 unit:
-	$(GO) test -count=1 ./atomicfile/... ./yamlstore/... ./protocol/... ./credstore/... ./login/... ./status/... ./setup/... ./sysremote/... ./jsonedit/... ./completion/... ./manpage/... ./cmd/...
+	$(GO) test -count=1 ./atomicfile/... ./yamlstore/... ./protocol/... ./credstore/... ./login/... ./status/... ./setup/... ./sysremote/... ./jsonedit/... ./safetext/... ./internal/... ./completion/... ./manpage/... ./cmd/...
 
 # The helper's conformance suite and the credstore keyring tests again, in
 # keyring mode, against a real Secret Service (gnome-keyring in a private
@@ -85,9 +85,10 @@ bench:
 # Each fuzz target for FUZZTIME (default 5m).
 FUZZTIME ?= 5m
 fuzz:
-	for f in FuzzParse FuzzPutCredential FuzzRemoveCredentials FuzzSetToken FuzzFastParse; do \
+	for f in FuzzParse FuzzPutCredential FuzzRemoveCredentials FuzzSetToken FuzzSetAuth FuzzFastParse; do \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./yamlstore/ || exit 1; done
 	$(GO) test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./protocol/
+	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./safetext/
 
 clean:
 	rm -rf $(BIN) dist

@@ -98,11 +98,18 @@ func keyringSet(uri, auth string) error {
 }
 
 func keyringDelete(uri string) error {
+	_, err := keyringRemove(uri)
+	return err
+}
+
+// keyringRemove deletes the item of uri and reports whether there was one.
+func keyringRemove(uri string) (bool, error) {
 	_, err := withTimeout(func() (struct{}, error) { return struct{}{}, osKeyring.del(KeyringService, uri) })
 	if err != nil {
 		if err := keyringError("removing", uri, err); !errors.Is(err, ErrNotFound) {
-			return err
+			return false, err
 		}
+		return false, nil
 	}
-	return nil
+	return true, nil
 }

@@ -111,7 +111,7 @@ func TestKeyringMode_Fake(t *testing.T) {
 	if ls, _ := s.List(); len(ls) != 1 || ls[0].Username != "alice" || ls[0].Secret != "" {
 		t.Errorf("list %+v", ls)
 	}
-	if err := s.Delete(host(uri)); err != nil {
+	if err := s.Delete(host(uri), uri); err != nil {
 		t.Fatal(err)
 	}
 	if len(items) != 0 {
@@ -145,7 +145,8 @@ func TestMigrate_Fake(t *testing.T) {
 		return d.PutCredential(yamlstore.Credential{URI: "https://keys.example.com", Auth: "Bearer KEYSERVERTOKEN"}, nil)
 	})
 	before := fileText(t, s)
-	moved, err := s.Migrate(InKeyring)
+	m, err := s.Migrate(InKeyring)
+	moved := m.Moved
 	if err != nil || len(moved) != 5 {
 		t.Fatalf("to keyring: %v %v", moved, err)
 	}
@@ -160,7 +161,8 @@ func TestMigrate_Fake(t *testing.T) {
 			t.Errorf("get %d: %+v %v", i, l, err)
 		}
 	}
-	moved, err = s.Migrate(InFile)
+	m, err = s.Migrate(InFile)
+	moved = m.Moved
 	if err != nil || len(moved) != 5 {
 		t.Fatalf("to file: %v %v", moved, err)
 	}

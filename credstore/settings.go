@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"gopkg.in/yaml.v3"
 )
 
@@ -65,4 +67,54 @@ func LoadSettings(getenv func(string) string) (Settings, error) {
 		return s, fmt.Errorf("%s: secrets must be %q or %q, not %q", path, InFile, InKeyring, s.Secrets)
 	}
 	return s, nil
+}
+
+// secretsLine is the setting's line in a settings file, value and all.
+var secretsLine = regexp.MustCompile(`(?m)^secrets:[ \t]*[^#\s]*`)
+
+// SaveSecrets makes the settings file at path say `secrets: to`, keeping
+// its comments, and reports whether it had to change. The file is replaced
+// atomically: a helper reading it meanwhile sees the old or the new setting.
+func SaveSecrets(path string, to Secrets) (bool, error) {
+	data, err := os.ReadFile(path)
+	mode := os.FileMode(0o600)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return false, fmt.Errorf("reading %s: %w", path, err)
+	default:
+		if fi, err := os.Stat(path); err == nil {
+			mode = fi.Mode().Perm()
+		}
+	}
+	if cur, ok := decodeSettings(data); ok && cur.Secrets == to {
+		return false, nil
+	}
+	line := "secrets: " + string(to)
+	out := secretsLine.ReplaceAll(data, []byte(line))
+	if !secretsLine.Match(data) {
+		if len(out) > 0 && out[len(out)-1] != '\n' {
+			out = append(out, '\n')
+		}
+		out = append(out, line+"\n"...)
+	}
+	if cur, ok := decodeSettings(out); !ok || cur.Secrets != to {
+		// A layout the line edit cannot change (flow style): the setting
+		// is the file's only key, so the file becomes that one line.
+		out = []byte(line + "\n")
+	}
+	if err := atomicfile.Write(path, out, mode); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func decodeSettings(data []byte) (Settings, bool) {
+	var s Settings
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
+		return s, false
+	}
+	return s, true
 }

@@ -287,18 +287,43 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 	return err
 }
 
-// Delete removes every entry match reports true for; ErrNotFound if none.
-// In keyring mode their keyring items go too. The secret of an entry
-// without Auth that Apptainer keeps in a docker config file is removed
-// from that file, as Apptainer's own registry logout does: only that key
-// of "auths" changes.
-func (s *Store) Delete(match func(uri string) bool) error {
+// Delete removes every entry match reports true for, and, in keyring mode,
+// their keyring items and the item of uri (the entry URI Put stores the
+// login under) even when no entry names it any more. ErrNotFound if there
+// was nothing to remove. The secret of an entry without Auth that
+// Apptainer keeps in a docker config file is removed from that file, as
+// Apptainer's own registry logout does: only that key of "auths" changes.
+//
+// The keyring items go first, inside the edit and under the file's lock:
+// if the keyring is locked or unreachable the edit fails and nothing
+// changes; if the write fails after them, what is left is an entry without
+// a secret, which the next logout removes. The other order could leave a
+// secret in the keyring with no entry pointing at it, found by nothing.
+func (s *Store) Delete(match func(uri string) bool, uri string) error {
+	keyring := s.Secrets == InKeyring
 	var removed []yamlstore.Credential
+	var orphan bool
 	err := s.File.Update(func(d *yamlstore.Document) error {
-		removed = removed[:0]
+		removed, orphan = removed[:0], false
+		var items []string
 		for _, e := range d.Config().Credentials {
 			if match(e.URI) {
 				removed = append(removed, e)
+				if keyring && IsRegistryLogin(e.URI) {
+					items = append(items, e.URI)
+				}
+			}
+		}
+		if keyring && IsRegistryLogin(uri) && !slices.Contains(items, uri) {
+			found, err := keyringRemove(uri)
+			if err != nil {
+				return err
+			}
+			orphan = found
+		}
+		for _, it := range items {
+			if _, err := keyringRemove(it); err != nil {
+				return err
 			}
 		}
 		_, err := d.RemoveCredentials(func(e yamlstore.Credential) bool { return match(e.URI) })
@@ -307,17 +332,12 @@ func (s *Store) Delete(match func(uri string) bool) error {
 	if err != nil {
 		return err
 	}
-	if len(removed) == 0 {
+	if len(removed) == 0 && !orphan {
 		return ErrNotFound
 	}
 	var errs []error
 	sl := secretLookup{store: s}
 	for _, e := range removed {
-		if s.Secrets == InKeyring && IsRegistryLogin(e.URI) {
-			if err := keyringDelete(e.URI); err != nil {
-				errs = append(errs, err)
-			}
-		}
 		// Even with a keyring item gone too: a secret left in the docker
 		// config would keep Apptainer logged in.
 		if e.Auth != "" || !IsRegistryLogin(e.URI) {
@@ -408,5 +428,24 @@ func decodeAuth(auth string) (user, secret string, err error) {
 		}
 		return user, secret, nil
 	}
-	return "", "", fmt.Errorf("its Auth scheme %q is neither Basic nor Bearer; log in again", scheme)
+	// Never quote any of it: with no recognised scheme, the "scheme" may be
+	// the whole secret (Auth: RAWTOKEN, "Bearer<TAB>token").
+	return "", "", errors.New("its Auth is neither \"Basic …\" nor \"Bearer …\"; log in again")
+}
+
+// AuthScheme names the scheme of an Auth value, "Basic" or "Bearer", for
+// showing a login without its secret; "" when the value has neither, in
+// which case no part of it may be shown.
+func AuthScheme(auth string) string {
+	scheme, _, ok := strings.Cut(auth, " ")
+	if !ok {
+		return ""
+	}
+	switch strings.ToLower(scheme) {
+	case "basic":
+		return "Basic"
+	case "bearer":
+		return "Bearer"
+	}
+	return ""
 }

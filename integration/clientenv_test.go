@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/remoteyaml/remoteyaml/internal/secretscan"
 	"gopkg.in/yaml.v3"
 )
 
@@ -32,6 +33,8 @@ type clientEnv struct {
 	containers   string // containers.conf, storage.conf, registries.conf
 	storage      string // podman's vfs storage, outside HOME
 	env          map[string]string
+	// scan holds what remote-login printed here, for the secret scan.
+	scan secretscan.Scan
 }
 
 // containersHelpers says how podman and skopeo are pointed at the helper.
@@ -340,40 +343,25 @@ func redactText(s string) string {
 	return strings.ReplaceAll(s, base64.StdEncoding.EncodeToString([]byte(testUser+":"+testPassword)), "<base64>")
 }
 
-// assertSecretOnlyInRemoteYAML walks every file of this user's world and
-// fails if the password, or user:password in base64 (an auths entry), is in
-// any file but remote.yaml: the clients must have used only the helper.
+// assertSecretOnlyInRemoteYAML is the secret scan of issue 10 for this
+// user's world: it fails if the password, raw or in base64 at any alignment
+// (an auths entry holds base64 of user:password), is in any file but
+// remote.yaml or in anything remote-login printed here: the clients must
+// have used only the helper.
 func (e *clientEnv) assertSecretOnlyInRemoteYAML(t *testing.T, user, pass string) {
 	t.Helper()
-	needles := [][]byte{[]byte(pass), []byte(base64.StdEncoding.EncodeToString([]byte(user + ":" + pass)))}
-	checked := 0
-	err := filepath.WalkDir(e.root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() || p == e.remoteYAMLPath() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil || info.Size() > 16<<20 {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		checked++
-		for _, n := range needles {
-			if bytes.Contains(b, n) {
-				t.Errorf("the secret is in %s, not only in remote.yaml", p)
-			}
-		}
-		return nil
-	})
+	e.scan.Secret(pass)
+	e.scan.Secret(user + ":" + pass)
+	leaks, err := e.scan.Leaks(e.root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("secret found in no other file (%d files checked)", checked)
+	for _, l := range leaks {
+		t.Errorf("the secret is not only in remote.yaml: %s", l)
+	}
+	if len(leaks) == 0 {
+		t.Logf("secret found in no other file and no remote-login output under %s", e.root)
+	}
 }
 
 func uniqueRepo(t *testing.T) string {

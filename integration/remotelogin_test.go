@@ -100,6 +100,8 @@ func (e *clientEnv) remoteLogin(t *testing.T, stdin string, args ...string) rlRe
 		t.Fatalf("remote-login did not run: %v", err)
 	}
 	t.Logf("$ %s -> exit %d\n%s%s", r.cmdline, r.code, r.stdout, r.stderr)
+	e.scan.Output("stdout of "+r.cmdline, r.stdout)
+	e.scan.Output("stderr of "+r.cmdline, r.stderr)
 	for _, s := range []string{testPassword, basicAuthValue(testUser, testPassword)} {
 		if strings.Contains(r.stdout+r.stderr, s) {
 			t.Errorf("remote-login printed the secret")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,29 +25,111 @@ type Checker struct {
 	UserAgent string
 }
 
-func (c *Checker) client(skipVerify bool) *http.Client {
+// client is the HTTP client of one check: c.Client (or a default), TLS
+// verification skipped when skipVerify, and the redirect policy of
+// checkRedirect for a check run with or without --insecure.
+func (c *Checker) client(skipVerify, insecure bool) *http.Client {
 	hc := c.Client
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
+	cp := *hc
+	cp.CheckRedirect = checkRedirect(insecure, hc.CheckRedirect)
 	if !skipVerify {
-		return hc
+		return &cp
 	}
 	tr, ok := hc.Transport.(*http.Transport)
 	if hc.Transport == nil {
 		tr, ok = http.DefaultTransport.(*http.Transport), true
 	}
 	if !ok {
-		return hc
+		return &cp
 	}
 	tr = tr.Clone()
 	if tr.TLSClientConfig == nil {
 		tr.TLSClientConfig = &tls.Config{}
 	}
 	tr.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // asked for with --insecure, as Apptainer does
-	cp := *hc
 	cp.Transport = tr
 	return &cp
+}
+
+// RedirectError is a redirect a check refused to follow.
+type RedirectError struct {
+	From, To  *url.URL
+	LeavesTLS bool // from https to anything else; otherwise it leaves the host
+}
+
+func (e *RedirectError) Error() string {
+	why := "another host"
+	if e.LeavesTLS {
+		why = "plain " + e.To.Scheme
+	}
+	return fmt.Sprintf("%s redirected to %s (%s)", displayURL(e.From), displayURL(e.To), why)
+}
+
+// checkRedirect never lets a credential cross a redirect that leaves https
+// or the first request's host (and port): it would reach a server the
+// user did not name, over a channel they did not choose, and that server's
+// 200 would count as verified. Without --insecure such a redirect fails
+// the check even with no credential on it (library discovery, an
+// unauthenticated /v2/): what it answers decides where the credential goes
+// next. With --insecure it is followed only while no credential rides on
+// it. Go's own rule is not enough: it keeps Authorization for a subdomain
+// and across https→http on the same host, and it says nothing about the
+// verdict. next is the client's own policy, if it had one.
+func checkRedirect(insecure bool, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		e := &RedirectError{From: via[len(via)-1].URL, To: req.URL}
+		e.LeavesTLS = first.Scheme == "https" && req.URL.Scheme != "https"
+		if e.LeavesTLS || !sameHost(first, req.URL) {
+			if !insecure || carriesCredential(via) {
+				return e
+			}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// sameHost compares host names (case-insensitively) and ports, the
+// scheme's default port filled in.
+func sameHost(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		if u.Scheme == "http" {
+			return "80"
+		}
+		return "443"
+	}
+	return strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+// carriesCredential reports whether any request of a redirect chain holds
+// a credential: an Authorization header, or a body (a token request posts
+// the password or refresh token as a form, and 307/308 resend it).
+func carriesCredential(via []*http.Request) bool {
+	for _, r := range via {
+		if r.Header.Get("Authorization") != "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+			return true
+		}
+	}
+	return false
+}
+
+// displayURL shows a URL without user information, query or fragment,
+// which may hold a secret.
+func displayURL(u *url.URL) string {
+	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	return v.String()
 }
 
 func (c *Checker) get(ctx context.Context, hc *http.Client, rawURL, authorization string) (*http.Response, error) {
@@ -68,7 +151,7 @@ func (c *Checker) get(ctx context.Context, hc *http.Client, rawURL, authorizatio
 // verification, as Apptainer's keyserver login does.
 func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string, insecure bool) error {
 	const step = "keyserver check"
-	resp, err := c.get(ctx, c.client(insecure), t.URL, authorization)
+	resp, err := c.get(ctx, c.client(insecure, insecure), t.URL, authorization)
 	if err != nil {
 		return classify(err, t.Raw, step, t.Host)
 	}
@@ -110,7 +193,7 @@ type Services map[string]string
 // Discover reads the remote's service discovery document,
 // <web URL>/assets/config/config.prod.json. insecure means plain http.
 func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure bool) (Services, error) {
-	hc := c.client(false)
+	hc := c.client(false, insecure)
 	base := WebURL(remoteURI, insecure)
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
@@ -181,7 +264,7 @@ func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insec
 			Fix:    "add --insecure if you trust the network, so the token may be sent unencrypted"}
 	}
 	step = "token check"
-	resp, err := c.get(ctx, c.client(false), tokenURI+"/v1/token-status", "Bearer "+token)
+	resp, err := c.get(ctx, c.client(false, insecure), tokenURI+"/v1/token-status", "Bearer "+token)
 	if err != nil {
 		return classify(err, name, step, tu.Host)
 	}
@@ -213,7 +296,8 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 		return "", &Error{Target: service, Step: step, Kind: KindProtocol, Detail: "its URI is no http(s) URL",
 			Fix: "ask the library's administrator"}
 	}
-	resp, err := c.get(ctx, c.client(false), strings.TrimSuffix(uri, "/")+"/version", "")
+	// No credential rides on a version check: any redirect may be followed.
+	resp, err := c.get(ctx, c.client(false, true), strings.TrimSuffix(uri, "/")+"/version", "")
 	if err != nil {
 		return "", classify(err, service, step, u.Host)
 	}

@@ -17,6 +17,10 @@
 //     the realm's token service) with oras-go's auth client, as `oras login`
 //     does; only a 200 at the end accepts the credential.
 //
+// No credential crosses a redirect that leaves https or the host it was
+// meant for: without --insecure such a redirect fails the check, whatever
+// the request; with it, only a request without a credential follows one.
+//
 // Every failure is an *Error: one line that names the target, what failed
 // (DNS, connection, TLS, timeout, or the HTTP status) and what to do. No
 // error ever holds the secret: messages are built from URLs without user

@@ -21,6 +21,7 @@ const (
 	KindStatus     = "HTTP"     // the server answered with a status that is not success
 	KindProtocol   = "protocol" // the answer was not what the server kind sends
 	KindCredential = "credential"
+	KindRedirect   = "redirect" // a redirect that would take the credential off https or the host
 )
 
 // Error is a failed check: one line naming the target, what failed and the
@@ -84,7 +85,15 @@ func classify(err error, target, step, host string) *Error {
 	var verifyErr *tls.CertificateVerificationError
 	var recordErr tls.RecordHeaderError
 	var netErr net.Error
+	var redirErr *RedirectError
 	switch {
+	case errors.As(err, &redirErr):
+		e.Kind = KindRedirect
+		e.Detail = "refused a redirect: " + redirErr.Error() + "; the credential was not sent there"
+		e.Fix = "if you trust that address, log in to it directly"
+		if redirErr.LeavesTLS {
+			e.Fix += " (plain http needs --insecure)"
+		}
 	case errors.As(err, &dnsErr):
 		e.Kind = KindDNS
 		e.Detail = fmt.Sprintf("cannot resolve %s (DNS)", dnsErr.Name)

@@ -29,7 +29,7 @@ func (c *Checker) Registry(ctx context.Context, t Target, username, secret strin
 	if username == credstore.TokenUser {
 		cred = auth.Credential{RefreshToken: secret}
 	}
-	hc := c.client(false)
+	hc := c.client(false, plainHTTP)
 	client := &auth.Client{
 		Client:     hc,
 		Credential: auth.StaticCredential(t.Host, cred),

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/safetext"
 )
 
 // Kinds of target.
@@ -20,7 +21,10 @@ const (
 // Target is what the user asked to log in to or out of.
 type Target struct {
 	Kind string
-	Raw  string // as typed
+	// Raw is the target as typed, fit for messages: user information,
+	// query and fragment masked (they may hold a password), non-printable
+	// characters escaped.
+	Raw string
 	// Name is the remote name, for Library.
 	Name string
 	// URL is what is requested to check a keyserver login (hkp folded to
@@ -41,14 +45,15 @@ var ErrTarget = errors.New("invalid target")
 
 // ParseTarget tells a remote name from a keyserver or registry URI.
 func ParseTarget(s string) (Target, error) {
-	t := Target{Raw: s}
+	t := Target{Raw: safetext.Target(s)}
+	shown := safetext.Redact(s) // quoted with %q, which escapes
 	if s == "" {
 		return t, fmt.Errorf("%w: empty", ErrTarget)
 	}
 	scheme, _, hasScheme := strings.Cut(s, "://")
 	if !hasScheme {
 		if strings.ContainsAny(s, "/ \t") {
-			return t, fmt.Errorf("%w %q: not a remote name; a registry is docker://HOST[:PORT], a keyserver https://HOST", ErrTarget, s)
+			return t, fmt.Errorf("%w %q: not a remote name; a registry is docker://HOST[:PORT], a keyserver https://HOST", ErrTarget, shown)
 		}
 		t.Kind, t.Name = Library, s
 		return t, nil
@@ -58,10 +63,10 @@ func ParseTarget(s string) (Target, error) {
 	case "docker", "oras":
 		k, err := protocol.ParseKey(s)
 		if err != nil {
-			return t, fmt.Errorf("%w %q: %v", ErrTarget, s, errors.Unwrap(err))
+			return t, fmt.Errorf("%w %q: %v", ErrTarget, shown, errors.Unwrap(err))
 		}
 		if k.Kind != protocol.Registry {
-			return t, fmt.Errorf("%w %q: not a registry", ErrTarget, s)
+			return t, fmt.Errorf("%w %q: not a registry", ErrTarget, shown)
 		}
 		t.Kind, t.Host, t.EntryURI = Registry, k.Host, k.EntryURI()
 		if scheme == "oras" {
@@ -73,7 +78,7 @@ func ParseTarget(s string) (Target, error) {
 	case "http", "https", "hkp", "hkps":
 		u, err := url.Parse(s)
 		if err != nil || u.Host == "" || u.Opaque != "" {
-			return t, fmt.Errorf("%w %q: want %s://HOST[:PORT][/PATH]", ErrTarget, s, scheme)
+			return t, fmt.Errorf("%w %q: want %s://HOST[:PORT][/PATH]", ErrTarget, shown, scheme)
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			// Never quote it: user information may hold a password.
@@ -93,5 +98,5 @@ func ParseTarget(s string) (Target, error) {
 		t.Plain = u.Scheme == "http"
 		return t, nil
 	}
-	return t, fmt.Errorf("%w %q: unknown scheme %q; use a remote name, docker://, oras://, https://, http://, hkps:// or hkp://", ErrTarget, s, scheme)
+	return t, fmt.Errorf("%w %q: unknown scheme %q; use a remote name, docker://, oras://, https://, http://, hkps:// or hkp://", ErrTarget, shown, safetext.Redact(scheme))
 }

@@ -41,6 +41,8 @@ ENVIRONMENT
    REMOTEYAML_SECRETS     file or keyring: where new secrets go; overrides
                           config.yaml
    XDG_CONFIG_HOME        where remoteyaml/config.yaml is
+   DBUS_SESSION_BUS_ADDRESS  the D-Bus session of the OS keyring
+                          (Secret Service), in keyring mode
 
 EXIT STATUS
    0  done

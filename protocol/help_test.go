@@ -24,7 +24,7 @@ func TestServe_help(t *testing.T) {
 			"1. $REMOTEYAML_FILE\n", "2. $APPTAINER_CONFIGDIR/remote.yaml\n", "3. $SINGULARITY_CONFIGDIR/remote.yaml\n",
 			"4. ~/.apptainer/remote.yaml, if ~/.apptainer exists\n", "5. ~/.singularity/remote.yaml, if ~/.singularity exists\n",
 			// every variable the helper reads
-			"REMOTEYAML_FILE ", "APPTAINER_CONFIGDIR ", "SINGULARITY_CONFIGDIR ", "HOME ", "REMOTEYAML_SECRETS ", "XDG_CONFIG_HOME ",
+			"REMOTEYAML_FILE ", "APPTAINER_CONFIGDIR ", "SINGULARITY_CONFIGDIR ", "HOME ", "REMOTEYAML_SECRETS ", "XDG_CONFIG_HOME ", "DBUS_SESSION_BUS_ADDRESS ",
 			"remote-login --help", "remote-login setup",
 		} {
 			if !strings.Contains(got, want) {

@@ -58,7 +58,7 @@ func (h Helper) Delete(serverURL string) error {
 	if err != nil {
 		return err
 	}
-	err = h.Store.Delete(func(uri string) bool { return k.Rank(uri) > 0 })
+	err = h.Store.Delete(func(uri string) bool { return k.Rank(uri) > 0 }, k.EntryURI())
 	if errors.Is(err, credstore.ErrNotFound) {
 		return credentials.NewErrCredentialsNotFound()
 	}

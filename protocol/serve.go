@@ -1,18 +1,23 @@
 package protocol
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/docker/docker-credential-helpers/credentials"
+	"github.com/remoteyaml/remoteyaml/safetext"
 )
 
 // MaxInput bounds what a helper action reads from stdin: a server URL or a
 // login is well under a kilobyte, and the bound keeps a runaway client
-// from making the helper buffer without end.
-const MaxInput = 1 << 20
+// from making the helper buffer without end. It is the longest line the
+// credentials library's bufio.Scanner takes (64 KiB less one byte): any
+// input within it is served, anything longer gets this package's one-line
+// refusal rather than the scanner's "token too long".
+const MaxInput = bufio.MaxScanTokenSize - 1
 
 // Serve runs one helper action the way credentials.Serve does (same usage
 // text, -v/--version, errors on stdout and exit status 1, the actions of
@@ -43,12 +48,14 @@ func Serve(h credentials.Helper, args []string, stdin io.Reader, stdout io.Write
 			return 1
 		}
 		if len(in) > MaxInput {
-			fmt.Fprintf(stdout, "standard input is larger than %d KiB: not a server URL or login\n", MaxInput>>10)
+			fmt.Fprintf(stdout, "standard input is over %d bytes: not a server URL or login\n", MaxInput)
 			return 1
 		}
 	}
 	if err := credentials.HandleCommand(h, args[1], bytes.NewReader(in), stdout); err != nil {
-		fmt.Fprintln(stdout, strings.ReplaceAll(err.Error(), "\n", " "))
+		// One line, escaped: the error may quote a path or an entry URI,
+		// and the client shows it on a terminal.
+		fmt.Fprintln(stdout, safetext.Text(strings.ReplaceAll(err.Error(), "\n", " ")))
 		return 1
 	}
 	return 0

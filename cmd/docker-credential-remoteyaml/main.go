@@ -10,6 +10,7 @@ import (
 	"github.com/docker/docker-credential-helpers/credentials"
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/safetext"
 )
 
 // version is set by `make dist VERSION=…` (-X main.version).
@@ -21,7 +22,7 @@ func main() {
 	credentials.Version = buildVersion()
 	store, err := credstore.Open(os.Getenv)
 	if err != nil {
-		fmt.Fprintln(os.Stdout, err)
+		fmt.Fprintln(os.Stdout, safetext.Text(err.Error()))
 		os.Exit(1)
 	}
 	os.Exit(protocol.Serve(protocol.Helper{Store: store}, os.Args, os.Stdin, os.Stdout))

@@ -60,7 +60,7 @@ func env(t *testing.T) (client.ProgramFunc, string) {
 	t.Setenv("APPTAINER_CONFIGDIR", dir)
 	t.Setenv("HOME", dir)
 	t.Setenv("REMOTEYAML_SECRETS", secretsMode())
-	return client.NewShellProgramFunc(helperBin), filepath.Join(dir, "remote.yaml")
+	return scannedProgram(t), filepath.Join(dir, "remote.yaml")
 }
 
 // secretsMode is the backend the suite runs against: make keyring runs it
@@ -209,11 +209,13 @@ func TestConformance_Version(t *testing.T) {
 // stderr must stay empty.
 func run(t *testing.T, action, stdin string) (string, int) {
 	t.Helper()
+	scanInput(t, action, []byte(stdin))
 	cmd := exec.Command(helperBin, action)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	scanOutput(t, action, out.String(), errb.String(), err == nil)
 	code := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
@@ -229,14 +231,14 @@ func run(t *testing.T, action, stdin string) (string, int) {
 
 func TestConformance_BadInput(t *testing.T) {
 	const secret = "TOPSECRET-8f3a"
-	big := strings.Repeat("a", 1<<20+1)
+	big := strings.Repeat("a", 1<<16) // over protocol.MaxInput, 64 KiB less one byte
 	for _, tc := range []struct {
 		name, action, stdin, file string
 	}{
 		{"invalid JSON", "store", `{"ServerURL": "r.example.com", "Username": "u", "Secret": "` + secret, ""},
 		{"empty stdin", "store", "", ""},
-		{"stdin over 1 MiB", "get", big, ""},
-		{"store over 1 MiB", "store", `{"ServerURL":"r.example.com","Username":"u","Secret":"` + secret + big + `"}`, ""},
+		{"stdin over 64 KiB", "get", big, ""},
+		{"store over 64 KiB", "store", `{"ServerURL":"r.example.com","Username":"u","Secret":"` + secret + big + `"}`, ""},
 		{"spaces", "get", "reg istry.example.com", ""},
 		{"NUL byte", "get", "registry.example.com\x00", ""},
 		{"userinfo", "get", "https://u:" + secret + "@registry.example.com", ""},
@@ -322,7 +324,7 @@ func TestConformance_FromDockerConfig(t *testing.T) {
 			}
 			yml := fixture("apptainer-1.5.3-registry-login.yaml")
 			os.WriteFile(filepath.Join(cfgDir, "remote.yaml"), yml, 0o600)
-			p := client.NewShellProgramFunc(helperBin)
+			p := scannedProgram(t)
 			got, err := client.Get(p, "127.0.0.1:5000")
 			if err != nil || got.Username != "u" || got.Secret != "p4ss" {
 				t.Fatalf("get = %+v, %v", got, err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/completion"
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
@@ -202,7 +203,9 @@ func run(args []string, f *factory) int {
 	}
 	err := newApp(f).Run(args)
 	if err != nil && !errors.Is(err, errReported) {
-		fmt.Fprintln(f.IO.Err, "remote-login: "+oneLine(err.Error()))
+		// Messages quote targets, file contents and server answers:
+		// escaped, none of them can drive the terminal.
+		fmt.Fprintln(f.IO.Err, "remote-login: "+safetext.Text(oneLine(err.Error())))
 	}
 	return exitCode(err)
 }
@@ -218,4 +221,19 @@ const filesHelp = `FILES AND ENVIRONMENT
    Requests honour HTTPS_PROXY and NO_PROXY, and trust the system CAs (or
    SSL_CERT_FILE).`
 
-func writeLine(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+// writeLine prints one line of output or progress. Its arguments are data
+// (names, URIs, paths, user names) and are escaped, so that none can hold
+// an escape sequence or a newline that forges a row; the format is ours.
+func writeLine(w io.Writer, format string, args ...any) {
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			args[i] = safetext.Text(v)
+		case error:
+			args[i] = safetext.Text(v.Error())
+		case fmt.Stringer:
+			args[i] = safetext.Text(v.String())
+		}
+	}
+	fmt.Fprintf(w, format+"\n", args...)
+}

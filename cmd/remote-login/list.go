@@ -3,9 +3,9 @@ package main
 import (
 	"encoding/json"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
+	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/urfave/cli/v2"
 )
 
@@ -32,6 +32,7 @@ type listLogin struct {
 
 type listOutput struct {
 	File    string       `json:"file"`
+	Problem string       `json:"problem,omitempty"` // why Apptainer would refuse the file
 	Remotes []listRemote `json:"remotes"`
 	Logins  []listLogin  `json:"logins"`
 }
@@ -46,8 +47,10 @@ func newListCommand(f *factory) *cli.Command {
 is a system remote (GLOBAL: from the system remote.yaml of Apptainer or
 SingularityCE, as their remote list shows it), whether an access token is set) and the Authenticated Logins (URI, INSECURE, user name),
 as Apptainer's remote list and registry list do. No secret is shown: AUTH
-tells the kind of login with the secret masked, or "docker-config" for a
-login Apptainer made, whose secret is kept in its docker-config.json.
+tells the kind of login (Basic or Bearer) with the secret masked,
+"unrecognised" for a value with neither scheme (none of it is shown), or
+"docker-config" for a login Apptainer made, whose secret is kept in its
+docker-config.json. Non-printable characters in names are escaped ().
 
 EXAMPLES
    remote-login list
@@ -78,6 +81,12 @@ func runList(f *factory, opts *listOptions) error {
 		return err
 	}
 	out := listOutput{File: file.Path, Remotes: []listRemote{}, Logins: []listLogin{}}
+	if p := doc.Problem(); p != nil {
+		// The logins are still served; the user should still fix the file,
+		// as Apptainer's and SingularityCE's remote commands refuse it.
+		out.Problem = p.Error()
+		writeLine(f.IO.Err, "remote-login: warning: %s: %v; logins are still served", file.Path, p)
+	}
 	view := sys.View(cfg)
 	for name, r := range view.Remotes {
 		if r == nil {
@@ -146,6 +155,8 @@ func maskAuth(auth, from string) string {
 		}
 		return from
 	}
-	scheme, _, _ := strings.Cut(auth, " ")
-	return scheme + " ********"
+	if scheme := credstore.AuthScheme(auth); scheme != "" {
+		return scheme + " ********"
+	}
+	return "unrecognised ********"
 }

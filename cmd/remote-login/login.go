@@ -11,6 +11,7 @@ import (
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/login"
 	"github.com/remoteyaml/remoteyaml/protocol"
+	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
@@ -224,8 +225,9 @@ func keptOld(err error, hadOld bool) error {
 // name the system file holds: a user remote of that name breaks
 // SingularityCE (name collision while syncing).
 func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) error {
+	shown := safetext.Redact(name) // "alice:PW@host" was typed as a remote name
 	if strings.ContainsAny(name, ".:") {
-		return usageErrorf("%s: no remote of that name in %s; for a registry use docker://%s, for a keyserver https://%s", name, path, name, name)
+		return usageErrorf("%s: no remote of that name in %s; for a registry use docker://%s, for a keyserver https://%s", shown, path, shown, shown)
 	}
 	var names []string
 	for n := range sys.View(cfg).Remotes {
@@ -237,9 +239,9 @@ func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) err
 		have = "it has " + strings.Join(names, ", ")
 	}
 	if sys.Has(name) {
-		return failedf("%s: a system remote (%s) that %s cannot use", name, sys.Path, path)
+		return failedf("%s: a system remote (%s) that %s cannot use", shown, sys.Path, path)
 	}
-	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`", name, path, have, sys.Program, name)
+	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`", shown, path, have, sys.Program, shown)
 }
 
 func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {

@@ -117,7 +117,7 @@ func runLogout(f *factory, opts *logoutOptions) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	err = store.Delete(func(uri string) bool { return k.Rank(uri) > 0 })
+	err = store.Delete(func(uri string) bool { return k.Rank(uri) > 0 }, t.EntryURI)
 	if errors.Is(err, credstore.ErrNotFound) {
 		return failedf("%s: not logged in (no Credentials entry for %s in %s)", t.Raw, strings.TrimPrefix(t.EntryURI, "docker://"), store.File.Path)
 	}

@@ -16,6 +16,7 @@ type testEnv struct {
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	root := t.TempDir()
+	scanFor(t)
 	e := &testEnv{home: filepath.Join(root, "home")}
 	e.apptainer = filepath.Join(e.home, ".apptainer")
 	e.dockerConfig = filepath.Join(e.home, ".docker")
@@ -68,7 +69,10 @@ func runCmd(t *testing.T, stdin string, f *factory, args ...string) runResult {
 		f = defaultFactory()
 	}
 	f.IO = &IOStreams{In: strings.NewReader(stdin), Out: &out, Err: &errb}
+	scanArgs(t, stdin, args)
 	code := run(append([]string{"remote-login"}, args...), f)
+	scanFor(t).Output("stdout of remote-login "+strings.Join(args, " "), out.String())
+	scanFor(t).Output("stderr of remote-login "+strings.Join(args, " "), errb.String())
 	t.Logf("$ remote-login %s -> %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out.String(), errb.String())
 	return runResult{code, out.String(), errb.String()}
 }

@@ -21,9 +21,11 @@ then removes the old one: a migration stopped half-way loses nothing, and
 running it again finishes it. Keyserver logins and library access tokens stay
 in remote.yaml, where Apptainer reads them.
 
-Migrating does not change which place new logins go to: set that with
-"secrets: keyring" (or "file") in $XDG_CONFIG_HOME/remoteyaml/config.yaml, or
-REMOTEYAML_SECRETS.
+Each entry moves as it is (same URI, same place in the file); logins of one
+host are never merged. The migration ends by writing "secrets: keyring" (or
+"file") to $XDG_CONFIG_HOME/remoteyaml/config.yaml, so that every command
+and new logins look where the secrets are. With REMOTEYAML_SECRETS set to
+the other place it refuses before moving anything.
 
 EXAMPLES
    remote-login migrate --to keyring
@@ -53,9 +55,12 @@ func runMigrate(f *factory, opts *migrateOptions) error {
 	if err != nil {
 		return failedf("%v", err)
 	}
-	moved, err := store.Migrate(opts.To)
-	for _, uri := range moved {
+	m, err := store.Switch(opts.To, f.Getenv)
+	for _, uri := range m.Moved {
 		writeLine(f.IO.Out, "moved %s", uri)
+	}
+	for _, uri := range m.Kept {
+		writeLine(f.IO.Out, "kept %s in %s: an earlier entry of the same URI holds its keyring item", uri, store.File.Path)
 	}
 	if err != nil {
 		return failedf("migrate --to %s: %v", opts.To, err)
@@ -64,9 +69,11 @@ func runMigrate(f *factory, opts *migrateOptions) error {
 	if opts.To == credstore.InFile {
 		where = store.File.Path
 	}
-	writeLine(f.IO.Out, "%d registry login(s) now keep their secret in %s.", len(moved), where)
-	if string(opts.To) != string(store.Secrets) {
-		writeLine(f.IO.Out, "New logins still go to %s: set \"secrets: %s\" in %s to change that.", store.Secrets, opts.To, credstore.SettingsPath(f.Getenv))
+	writeLine(f.IO.Out, "%d registry login(s) now keep their secret in %s.", len(m.Moved), where)
+	if m.SettingChanged {
+		writeLine(f.IO.Out, "%s now says \"secrets: %s\": every command, and new logins, use %s.", m.SettingsPath, opts.To, where)
+	} else {
+		writeLine(f.IO.Out, "%s already says \"secrets: %s\".", m.SettingsPath, opts.To)
 	}
 	return nil
 }

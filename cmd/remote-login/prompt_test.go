@@ -33,6 +33,7 @@ const safety = 60 * time.Second
 
 func startPTY(t *testing.T, f *factory, args ...string) *ptySession {
 	t.Helper()
+	scan := scanFor(t)
 	master, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal here: %v", err)
@@ -62,6 +63,11 @@ func startPTY(t *testing.T, f *factory, args ...string) *ptySession {
 	f.IO = &IOStreams{In: tty, Out: &s.stdout, Err: tty}
 	go func() { s.done <- run(append([]string{"remote-login"}, args...), f) }()
 	t.Cleanup(func() { master.Close(); tty.Close() })
+	// Runs before the scan's check (cleanups run last first).
+	t.Cleanup(func() {
+		scan.Output("the terminal of remote-login "+strings.Join(args, " "), s.text())
+		scan.Output("stdout of remote-login "+strings.Join(args, " "), s.stdout.String())
+	})
 	return s
 }
 
@@ -112,6 +118,10 @@ func (s *ptySession) waitNoEcho() {
 
 func (s *ptySession) typeKeys(keys string) {
 	s.t.Helper()
+	// What is typed with echo off is a secret: the scan looks for it.
+	if tio, err := unix.IoctlGetTermios(int(s.tty.Fd()), unix.TCGETS); err == nil && tio.Lflag&unix.ECHO == 0 {
+		scanFor(s.t).Secret(strings.TrimSpace(keys))
+	}
 	if _, err := s.master.Write([]byte(keys)); err != nil {
 		s.t.Fatal(err)
 	}

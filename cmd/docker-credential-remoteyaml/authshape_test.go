@@ -1,0 +1,98 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Item 9 of issue 10: an Auth with no recognised scheme was quoted in full
+// in get's error. No part of an Auth value is printed, whatever its shape.
+func TestGet_NeverPrintsAnAuthValue(t *testing.T) {
+	for name, auth := range map[string]string{
+		"raw token":     "RAWTOKEN-5ecret",
+		"tab separator": "\"Bearer\\tTABTOKEN-5ecret\"",
+		"bad base64":    "Basic NOT*BASE64-5ecret",
+		"no colon":      "Basic Tk9DT0xPTi01ZWNyZXQ=", // NOCOLON-5ecret
+		"odd scheme":    "Digest DIGEST-5ecret",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, path := env(t)
+			t.Setenv("REMOTEYAML_SECRETS", "file")
+			text := "Credentials:\n    - URI: docker://odd.example.com\n      Auth: " + auth + "\n      Insecure: false\n"
+			if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, code := run(t, "get", "odd.example.com")
+			if code != 1 || strings.Count(out, "\n") != 1 {
+				t.Errorf("get: exit %d, output %q; want exit 1 and one line", code, out)
+			}
+			for _, leak := range []string{"5ecret", "TOKEN", "NOT*", "Tk9D", "NOCOLON", "DIGEST"} {
+				if strings.Contains(out, leak) {
+					t.Errorf("get printed part of the Auth value (%q): %q", leak, out)
+				}
+			}
+		})
+	}
+}
+
+// Item 12 of issue 10: the helper's one-line errors escape what is not
+// printable (here a config directory whose name holds an escape sequence),
+// so an error a client shows cannot drive its terminal.
+func TestErrors_EscapeNonPrintable(t *testing.T) {
+	_, path := env(t)
+	t.Setenv("REMOTEYAML_SECRETS", "file")
+	dir := filepath.Join(filepath.Dir(path), "cfg\x1b]0;owned\a\u0085x")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("APPTAINER_CONFIGDIR", dir)
+	text := "Credentials:\n    - URI: docker://esc.example.com\n      Auth: RAWTOKEN-5ecret\n      Insecure: false\n"
+	if err := os.WriteFile(filepath.Join(dir, "remote.yaml"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code := run(t, "get", "esc.example.com")
+	if code != 1 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("get: exit %d, output %q", code, out)
+	}
+	if strings.ContainsAny(strings.TrimSuffix(out, "\n"), "\x1b\a\n\u0085") || !strings.Contains(out, `cfg\x1b]0;owned\a\u0085x`) {
+		t.Errorf("get's error is not escaped: %q", out)
+	}
+}
+
+// Item 5 of issue 10, against a real Secret Service: erase with the keyring
+// locked fails with the documented error and leaves remote.yaml as it was
+// (it used to remove the entry first, orphaning the keyring item).
+func TestKeyring_LockedErase(t *testing.T) {
+	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "gdbus", "secret-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (integration/install-deps.sh installs it)", tool)
+		}
+	}
+	_, path := env(t)
+	script := `export REMOTEYAML_SECRETS=keyring
+	echo '{"ServerURL":"r.example.com","Username":"u","Secret":"LOCKED-ERASE"}' | "$1" store || exit 9
+	cp "$2" "$2.before"
+	gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+		--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
+	echo r.example.com | "$1" erase
+	echo "exit=$?"`
+	cmd := exec.Command("../../integration/with-keyring.sh", "bash", "-c", script, "locked", helperBin, path)
+	cmd.Env = append(os.Environ(), "APPTAINER_CONFIGDIR="+filepath.Dir(path))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || lines[1] != "exit=1" || !strings.Contains(lines[0], "the OS keyring is locked") {
+		t.Errorf("got %q", out)
+	}
+	before, _ := os.ReadFile(path + ".before")
+	after, _ := os.ReadFile(path)
+	if len(before) == 0 || string(before) != string(after) || !strings.Contains(string(after), "docker://r.example.com") {
+		t.Errorf("a failed erase changed remote.yaml: %q -> %q", before, after)
+	}
+	scanFor(t).Secret("LOCKED-ERASE")
+}
