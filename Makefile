@@ -62,7 +62,7 @@ demo: deps install
 	PATH="$(BINDIR):$$PATH" bash integration/demo.sh
 
 unit:
-	$(GO) test -count=1 ./atomicfile/... ./yamlstore/... ./protocol/... ./credstore/... ./login/... ./status/... ./setup/... ./sysremote/... ./jsonedit/... ./safetext/... ./internal/... ./completion/... ./manpage/... ./cmd/...
+	$(GO) test -count=1 ./atomicfile/... ./yamlstore/... ./protocol/... ./credstore/... ./login/... ./tlsconf/... ./status/... ./setup/... ./sysremote/... ./jsonedit/... ./safetext/... ./internal/... ./completion/... ./manpage/... ./cmd/...
 
 # The helper's conformance suite and the credstore keyring tests again, in
 # keyring mode, against a real Secret Service (gnome-keyring in a private

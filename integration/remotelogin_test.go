@@ -82,11 +82,17 @@ func (e *clientEnv) envList() []string {
 // remoteLogin runs the built remote-login in e's world.
 func (e *clientEnv) remoteLogin(t *testing.T, stdin string, args ...string) rlResult {
 	t.Helper()
-	bin := buildRemoteLogin(t) // before the clock starts: the first call builds it
+	return e.remoteLoginEnv(t, e.envList(), stdin, args...)
+}
+
+// remoteLoginEnv runs the built remote-login with the environment env.
+func (e *clientEnv) remoteLoginEnv(t *testing.T, env []string, stdin string, args ...string) rlResult {
+	t.Helper()
+	bin := buildRemoteLogin(t) // before the clock starts: a cold build on a busy machine takes minutes
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = e.envList()
+	cmd.Env = env
 	cmd.Dir = e.root
 	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
@@ -360,6 +366,7 @@ func TestRemoteLogin_KeyserverNginx(t *testing.T) {
 		{"bearer good", ks.bearerURL, nil, ks.token, 0, "Bearer " + ks.token},
 		{"bearer bad", ks.bearerURL, nil, "kst-wrong", 1, ""},
 		{"bearer token sent to the Basic server", ks.basicURL, nil, ks.token, 1, ""},
+		{"basic good, typed hkps://", ks.basicURL, []string{"-u", testUser, "hkps"}, testPassword, 0, basicAuthValue(testUser, testPassword)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -369,7 +376,11 @@ func TestRemoteLogin_KeyserverNginx(t *testing.T) {
 			before := "Active: lib\nRemotes:\n    lib:\n        URI: library.example.com\n        System: false\n        Exclusive: false\n" +
 				"        Keyservers:\n            - URI: " + tt.url + "\n              Skip: false\n              External: true\n              Insecure: false\n"
 			e.writeFile(t, e.remoteYAMLPath(), before)
-			r := e.remoteLogin(t, tt.secret+"\n", append(append([]string{"--password-stdin"}, tt.args...), tt.url)...)
+			target, args := tt.url, tt.args
+			if len(args) > 0 && args[len(args)-1] == "hkps" {
+				target, args = "hkps://"+strings.TrimPrefix(tt.url, "https://"), args[:len(args)-1]
+			}
+			r := e.remoteLogin(t, tt.secret+"\n", append(append([]string{"--password-stdin"}, args...), target)...)
 			if strings.Contains(r.stdout+r.stderr, tt.secret) {
 				t.Errorf("the secret was printed")
 			}
@@ -407,6 +418,8 @@ func TestRemoteLogin_PromptPTY(t *testing.T) {
 		{"password typed", []string{testUser + "\r", testPassword + "\r"}, 0},
 		{"Ctrl-D at the password", []string{testUser + "\r", "\x04"}, 3},
 		{"Ctrl-D at the user name", []string{"\x04"}, 3},
+		{"Ctrl-C at the user name", []string{"al\x03"}, 3},
+		{"Ctrl-C at the password", []string{testUser + "\r", "pw\x03"}, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -475,7 +488,7 @@ func TestRemoteLogin_PromptPTY(t *testing.T) {
 				waitUntil("the success line", func() bool { return strings.Contains(text(), "Login Succeeded") })
 				e.assertLoggedIn(t, basicReg.host, testUser, testPassword)
 			} else {
-				waitUntil("the abort message", func() bool { return strings.Contains(text(), "aborted") })
+				waitUntil("the abort message", func() bool { return strings.Contains(text(), "remote-login: aborted; nothing was stored") })
 				e.assertNoEntry(t, basicReg.host)
 			}
 			if strings.Contains(text(), testPassword) {

@@ -2,7 +2,6 @@ package login
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,49 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
-
-// DefaultTimeout bounds each check when the Checker's client has none.
-const DefaultTimeout = 30 * time.Second
-
-// Checker runs the checks. Its zero value is ready to use.
-type Checker struct {
-	// Client makes the requests; nil means one with DefaultTimeout and the
-	// proxy settings of the environment.
-	Client *http.Client
-	// UserAgent is sent with every request when set.
-	UserAgent string
-}
-
-// client is the HTTP client of one check: c.Client (or a default), TLS
-// verification skipped when skipVerify, and the redirect policy of
-// checkRedirect for a check run with or without --insecure.
-func (c *Checker) client(skipVerify, insecure bool) *http.Client {
-	hc := c.Client
-	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
-	cp := *hc
-	cp.CheckRedirect = checkRedirect(insecure, hc.CheckRedirect)
-	if !skipVerify {
-		return &cp
-	}
-	tr, ok := hc.Transport.(*http.Transport)
-	if hc.Transport == nil {
-		tr, ok = http.DefaultTransport.(*http.Transport), true
-	}
-	if !ok {
-		return &cp
-	}
-	tr = tr.Clone()
-	if tr.TLSClientConfig == nil {
-		tr.TLSClientConfig = &tls.Config{}
-	}
-	tr.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // asked for with --insecure, as Apptainer does
-	cp.Transport = tr
-	return &cp
-}
 
 // RedirectError is a redirect a check refused to follow.
 type RedirectError struct {
@@ -151,9 +108,15 @@ func (c *Checker) get(ctx context.Context, hc *http.Client, rawURL, authorizatio
 // verification, as Apptainer's keyserver login does.
 func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string, insecure bool) error {
 	const step = "keyserver check"
-	resp, err := c.get(ctx, c.client(insecure, insecure), t.URL, authorization)
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	hc, err := c.client(t.Host, insecure, insecure)
 	if err != nil {
-		return classify(err, t.Raw, step, t.Host)
+		return trustError(t.Raw, err)
+	}
+	resp, err := c.get(ctx, hc, t.URL, authorization)
+	if err != nil {
+		return c.classify(err, t.Raw, step, t.Host)
 	}
 	defer drain(resp)
 	if resp.StatusCode == http.StatusOK {
@@ -175,13 +138,17 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 
 // LibraryToken checks a library access token the way Apptainer's remote
 // login does: service discovery at the remote's URI, then token-status at
-// the token service. insecure means the remote is reached over plain http.
-func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, insecure bool, token string) error {
-	svcs, err := c.Discover(ctx, name, remoteURI, insecure)
+// the token service. remoteInsecure is the remote's Insecure, which makes
+// Apptainer reach it over plain http; insecure (--insecure) skips TLS
+// verification and falls back to plain http when the remote answers in it.
+func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, remoteInsecure, insecure bool, token string) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	svcs, plain, err := c.discover(ctx, name, remoteURI, remoteInsecure, insecure)
 	if err != nil {
 		return err
 	}
-	return c.TokenStatus(ctx, name, remoteURI, insecure, svcs, token)
+	return c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
 }
 
 // Services are what a library remote's service discovery names: each
@@ -193,31 +160,48 @@ type Services map[string]string
 // Discover reads the remote's service discovery document,
 // <web URL>/assets/config/config.prod.json. insecure means plain http.
 func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure bool) (Services, error) {
-	hc := c.client(false, insecure)
-	base := WebURL(remoteURI, insecure)
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	svcs, _, err := c.discover(ctx, name, remoteURI, insecure, false)
+	return svcs, err
+}
+
+// discover is Discover, where plain (the remote's Insecure) means plain
+// http and insecure (--insecure) skips verification and falls back to
+// plain http for a remote that speaks no TLS; it tells which it used.
+func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, insecure bool) (Services, bool, error) {
+	base := WebURL(remoteURI, plain)
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
-		return nil, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
+		return nil, plain, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
 			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
+	}
+	hc, err := c.client(u.Host, insecure, plain || insecure)
+	if err != nil {
+		return nil, plain, trustError(name, err)
 	}
 	const step = "service discovery"
 	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+	if err != nil && insecure && !plain && tlsPlainAnswer(err) {
+		plain, base = true, WebURL(remoteURI, true)
+		resp, err = c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+	}
 	if err != nil {
-		return nil, classify(err, name, step, u.Host)
+		return nil, plain, c.classify(err, name, step, u.Host)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if err != nil {
-		return nil, classify(err, name, step, u.Host)
+		return nil, plain, c.classify(err, name, step, u.Host)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
+		return nil, plain, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
 			Detail: fmt.Sprintf("%s answered %s", u.Host, statusText(resp.StatusCode)),
 			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
 	}
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, &Error{Target: name, Step: step, Kind: KindProtocol,
+		return nil, plain, &Error{Target: name, Step: step, Kind: KindProtocol,
 			Detail: fmt.Sprintf("%s answered no service list (JSON)", u.Host),
 			Fix:    "check the remote's URI: it must be a Sylabs-compatible library server"}
 	}
@@ -235,12 +219,21 @@ func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure
 		}
 		svcs[svc] = v.URI
 	}
-	return svcs, nil
+	return svcs, plain, nil
 }
 
 // TokenStatus checks token at the token service svcs names:
 // GET <uri>/v1/token-status with "Bearer <token>", which must answer 200.
+// insecure means the remote is reached over plain http.
 func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insecure bool, svcs Services, token string) error {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	return c.tokenStatus(ctx, name, remoteURI, insecure, false, svcs, token)
+}
+
+// tokenStatus is TokenStatus, where skipVerify (--insecure) also allows a
+// plain-http token service and skips TLS verification.
+func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insecure, skipVerify bool, svcs Services, token string) error {
 	step := "service discovery"
 	host := remoteURI
 	if u, err := url.Parse(WebURL(remoteURI, insecure)); err == nil {
@@ -258,15 +251,19 @@ func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insec
 			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", host),
 			Fix:    "ask the library's administrator"}
 	}
-	if tu.Scheme == "http" && !insecure {
+	if tu.Scheme == "http" && !insecure && !skipVerify {
 		return &Error{Target: name, Step: step, Kind: KindTLS,
 			Detail: fmt.Sprintf("the token service %s is plain http", tu.Host),
 			Fix:    "add --insecure if you trust the network, so the token may be sent unencrypted"}
 	}
 	step = "token check"
-	resp, err := c.get(ctx, c.client(false, insecure), tokenURI+"/v1/token-status", "Bearer "+token)
+	hc, err := c.client(tu.Host, skipVerify, insecure || skipVerify)
 	if err != nil {
-		return classify(err, name, step, tu.Host)
+		return trustError(name, err)
+	}
+	resp, err := c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
+	if err != nil {
+		return c.classify(err, name, step, tu.Host)
 	}
 	defer drain(resp)
 	if resp.StatusCode == http.StatusOK {
@@ -296,15 +293,21 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 		return "", &Error{Target: service, Step: step, Kind: KindProtocol, Detail: "its URI is no http(s) URL",
 			Fix: "ask the library's administrator"}
 	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
 	// No credential rides on a version check: any redirect may be followed.
-	resp, err := c.get(ctx, c.client(false, true), strings.TrimSuffix(uri, "/")+"/version", "")
+	hc, err := c.client(u.Host, false, true)
 	if err != nil {
-		return "", classify(err, service, step, u.Host)
+		return "", trustError(service, err)
+	}
+	resp, err := c.get(ctx, hc, strings.TrimSuffix(uri, "/")+"/version", "")
+	if err != nil {
+		return "", c.classify(err, service, step, u.Host)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	if err != nil {
-		return "", classify(err, service, step, u.Host)
+		return "", c.classify(err, service, step, u.Host)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return "", &Error{Target: service, Step: step, Kind: KindStatus, Status: resp.StatusCode,
@@ -321,6 +324,11 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 			Detail: fmt.Sprintf("%s answered no version", u.Host), Fix: "ask the library's administrator"}
 	}
 	return oneLine(v.Data.Version), nil
+}
+
+// trustError is a CA file or certs.d entry that cannot be used.
+func trustError(target string, err error) *Error {
+	return &Error{Target: target, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 }
 
 // WebURL is the base URL of a library remote, as Apptainer forms it.

@@ -17,6 +17,15 @@
 //     the realm's token service) with oras-go's auth client, as `oras login`
 //     does; only a 200 at the end accepts the credential.
 //
+// Resolve reads a target as docker, podman and oras users type it (a bare
+// HOST[:PORT] is a registry; an https:// URL is a keyserver when the
+// configuration knows it as one, else a registry when its /v2/ answers as
+// one). Every request trusts the system roots plus what tlsconf adds for its
+// host (certs.d directories, --ca-file); insecure skips verification and
+// allows plain HTTP where the server speaks only that. A check is bounded by
+// the Checker's Timeout, a slow request is reported through Slow, and a
+// failing proxy is named as the proxy.
+//
 // No credential crosses a redirect that leaves https or the host it was
 // meant for: without --insecure such a redirect fails the check, whatever
 // the request; with it, only a request without a credential follows one.

@@ -21,6 +21,7 @@ const (
 	KindStatus     = "HTTP"     // the server answered with a status that is not success
 	KindProtocol   = "protocol" // the answer was not what the server kind sends
 	KindCredential = "credential"
+	KindProxy      = "proxy"    // the proxy of HTTPS_PROXY/HTTP_PROXY failed, not the server
 	KindRedirect   = "redirect" // a redirect that would take the credential off https or the host
 )
 
@@ -36,6 +37,19 @@ type Error struct {
 	// NoTLS is set when the server answered a TLS handshake in plain HTTP:
 	// it speaks no TLS at all (see RegistryLoopback).
 	NoTLS bool
+
+	unknownCA bool // the certificate's authority is not trusted
+	canceled  bool // the caller stopped the check (Ctrl-C)
+}
+
+// Unwrap is context.Canceled for a check the caller stopped, so that
+// errors.Is tells it from a failure; nothing else is kept, so no error
+// text from below (which might quote a URL) escapes.
+func (e *Error) Unwrap() error {
+	if e.canceled {
+		return context.Canceled
+	}
+	return nil
 }
 
 func (e *Error) Error() string {
@@ -87,6 +101,9 @@ func classify(err error, target, step, host string) *Error {
 	var netErr net.Error
 	var redirErr *RedirectError
 	switch {
+	case errors.Is(err, context.Canceled):
+		e.Kind, e.canceled = KindTimeout, true
+		e.Detail = fmt.Sprintf("stopped while waiting for %s", host)
 	case errors.As(err, &redirErr):
 		e.Kind = KindRedirect
 		e.Detail = "refused a redirect: " + redirErr.Error() + "; the credential was not sent there"
@@ -99,7 +116,7 @@ func classify(err error, target, step, host string) *Error {
 		e.Detail = fmt.Sprintf("cannot resolve %s (DNS)", dnsErr.Name)
 		e.Fix = "check the host name for typos and that this machine can resolve it"
 	case errors.As(err, &unknownCA), errors.As(err, &verifyErr) && errors.As(verifyErr.Err, &unknownCA):
-		e.Kind = KindTLS
+		e.Kind, e.unknownCA = KindTLS, true
 		e.Detail = fmt.Sprintf("TLS: the certificate of %s is signed by an unknown authority", host)
 		e.Fix = "install its CA certificate in the system trust store, or point SSL_CERT_FILE at it"
 	case errors.As(err, &hostErr):

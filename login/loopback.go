@@ -2,7 +2,6 @@ package login
 
 import (
 	"context"
-	"errors"
 	"net"
 	"strings"
 )
@@ -25,19 +24,11 @@ func Loopback(host string) bool {
 }
 
 // RegistryLoopback checks a registry login as Registry does, choosing the
-// transport as Docker and Apptainer do: plain HTTP when insecure is set;
-// otherwise HTTPS, verified as for any host, and plain HTTP only for a
-// loopback registry that answers the TLS handshake in plain HTTP (it speaks
-// no TLS at all). A loopback registry with a bad certificate fails like
-// any other. plainHTTP tells which transport accepted the login.
+// transport as Docker and Apptainer do: HTTPS, verified as for any host
+// unless insecure; plain HTTP for a registry that speaks no TLS at all when
+// insecure is set or the registry is on this machine (loopback). A
+// loopback registry with a bad certificate fails like any other. plainHTTP
+// tells which transport accepted the login.
 func (c *Checker) RegistryLoopback(ctx context.Context, t Target, username, secret string, insecure bool) (plainHTTP bool, err error) {
-	if insecure {
-		return true, c.Registry(ctx, t, username, secret, true)
-	}
-	err = c.Registry(ctx, t, username, secret, false)
-	var e *Error
-	if err == nil || !Loopback(t.Host) || !errors.As(err, &e) || !e.NoTLS {
-		return false, err
-	}
-	return true, c.Registry(ctx, t, username, secret, true)
+	return c.registryFallback(ctx, t, username, secret, insecure, insecure || Loopback(t.Host))
 }

@@ -18,8 +18,28 @@ import (
 // with, followed by oras-go's auth client (Basic, or a token from the
 // realm's token service), as `oras login` does. A username of
 // credstore.TokenUser ("<token>") makes secret an identity token.
-// plainHTTP talks http instead of https.
-func (c *Checker) Registry(ctx context.Context, t Target, username, secret string, plainHTTP bool) error {
+// insecure skips TLS verification and, when the registry speaks no TLS,
+// talks plain HTTP, as docker's insecure-registries do.
+func (c *Checker) Registry(ctx context.Context, t Target, username, secret string, insecure bool) error {
+	_, err := c.registryFallback(ctx, t, username, secret, insecure, insecure)
+	return err
+}
+
+// registryFallback tries HTTPS (verification skipped when insecure), then
+// plain HTTP when the registry speaks no TLS and plainOK; it tells which
+// transport accepted the login.
+func (c *Checker) registryFallback(ctx context.Context, t Target, username, secret string, insecure, plainOK bool) (plain bool, err error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	err = c.registry(ctx, t, username, secret, insecure, false)
+	var e *Error
+	if plainOK && errors.As(err, &e) && e.NoTLS {
+		return true, c.registry(ctx, t, username, secret, insecure, true)
+	}
+	return false, err
+}
+
+func (c *Checker) registry(ctx context.Context, t Target, username, secret string, insecure, plainHTTP bool) error {
 	const step = "registry login"
 	reg, err := remote.NewRegistry(t.Host)
 	if err != nil {
@@ -29,7 +49,10 @@ func (c *Checker) Registry(ctx context.Context, t Target, username, secret strin
 	if username == credstore.TokenUser {
 		cred = auth.Credential{RefreshToken: secret}
 	}
-	hc := c.client(false, plainHTTP)
+	hc, err := c.client(t.Host, insecure, insecure || plainHTTP)
+	if err != nil {
+		return &Error{Target: t.Raw, Step: step, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
+	}
 	client := &auth.Client{
 		Client:     hc,
 		Credential: auth.StaticCredential(t.Host, cred),
@@ -46,6 +69,8 @@ func (c *Checker) Registry(ctx context.Context, t Target, username, secret strin
 	}
 	var resp *errcode.ErrorResponse
 	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return c.classify(err, t.Raw, step, t.Host)
 	case errors.As(err, &resp):
 		e := &Error{Target: t.Raw, Step: step, Kind: KindStatus, Status: resp.StatusCode}
 		who := "the registry"
@@ -74,7 +99,7 @@ func (c *Checker) Registry(ctx context.Context, t Target, username, secret strin
 		if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
 			host = u.Host
 		}
-		return classify(err, t.Raw, step, host)
+		return c.classify(err, t.Raw, step, host)
 	}
 	// The auth client's own errors (a challenge it cannot follow, a token
 	// answer it cannot read) quote no secret: they name URLs and schemes.

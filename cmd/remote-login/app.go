@@ -16,6 +16,7 @@ import (
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/sysremote"
+	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -25,18 +26,20 @@ const (
 	exitOK      = 0 // done, or nothing to change
 	exitFailed  = 1 // refused by the server, unreachable, nothing to log out, a file problem
 	exitUsage   = 2 // bad flags or target, or no way to read the secret
-	exitAborted = 3 // the user gave no answer at a prompt (Ctrl-D, empty input, Ctrl-C)
+	exitAborted = 3 // the user gave no answer at a prompt (Ctrl-D, empty input, Ctrl-C), or stopped a check
 )
 
 // loginExitStatus is the EXIT STATUS of a login, the one command that
-// prompts and so the one that can be aborted (3).
+// prompts and so the one that can be aborted at a prompt (3).
 var loginExitStatus = exitStatus(map[int]string{
-	exitOK: "logged in (also: the replace prompt answered N)",
+	exitOK: "logged in (also: already logged in; the replace prompt answered N)",
 	exitFailed: "the server refused the credential or could not be reached (DNS, " +
-		"TLS, timeout), or remote.yaml cannot be read or written",
+		"TLS, proxy, timeout), or a file cannot be read or written (remote.yaml, " +
+		"--token-file, --ca-file)",
 	exitUsage: "unknown flag, bad TARGET, conflicting flags, a secret passed as " +
 		"an argument, or no terminal to prompt on and no --password-stdin or --token-file",
-	exitAborted: "aborted at a prompt: empty input, Ctrl-D or Ctrl-C; nothing was stored",
+	exitAborted: "aborted: empty input, Ctrl-D or Ctrl-C at a prompt, or Ctrl-C while " +
+		"a server is checked; nothing was stored",
 })
 
 // exitStatus renders a command's EXIT STATUS help section: the codes it can
@@ -75,15 +78,24 @@ type factory struct {
 	HTTPClient *http.Client
 	// Now is the clock tokens' expiry is read against.
 	Now func() time.Time
+	// SystemCertDirs are the system certs.d roots; nil means
+	// tlsconf.DefaultSystemDirs.
+	SystemCertDirs []string
+	// SlowAfter is how long a request runs before a terminal is told what
+	// is being checked; 0 means login.DefaultSlowAfter.
+	SlowAfter time.Duration
+
+	commandNames []string // every command name and alias, set by newApp
 }
 
 func defaultFactory() *factory {
 	return &factory{
-		IO:       &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
-		Getenv:   os.Getenv,
-		LookPath: exec.LookPath,
-		Output:   runOutput,
-		Now:      time.Now,
+		IO:             &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
+		Getenv:         os.Getenv,
+		LookPath:       exec.LookPath,
+		Output:         runOutput,
+		Now:            time.Now,
+		SystemCertDirs: tlsconf.DefaultSystemDirs,
 	}
 }
 
@@ -124,6 +136,7 @@ var commands = []func(*factory) *cli.Command{
 	newSetupCommand,
 	newMigrateCommand,
 	newCompletionCommand,
+	newVersionCommand,
 }
 
 // exitError carries an exit code with the error.
@@ -146,12 +159,16 @@ func failedf(format string, args ...any) error {
 	return &exitError{exitFailed, fmt.Errorf(format, args...)}
 }
 
+// failed is err with exit code 1, its chain kept (errors.Is still sees a
+// cancelled context in it).
+func failed(err error) error { return &exitError{exitFailed, err} }
+
 func exitCode(err error) int {
 	var e *exitError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errAborted):
+	case errors.Is(err, errAborted), errors.Is(err, context.Canceled):
 		return exitAborted
 	case errors.As(err, &e):
 		return e.code
@@ -161,17 +178,24 @@ func exitCode(err error) int {
 
 func newApp(f *factory) *cli.App {
 	app := &cli.App{
-		Name:            "remote-login",
-		Usage:           "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
-		UsageText:       "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]\n   remote-login COMMAND [options] [arguments]",
-		Description:     strings.TrimSpace(loginDescription) + "\n\n" + loginExitStatus + "\n\n" + filesHelp,
-		Version:         buildVersion(),
-		Reader:          f.IO.In,
-		Writer:          f.IO.Out,
-		ErrWriter:       f.IO.Err,
-		HideHelpCommand: true,
-		Flags:           loginFlags(),
-		Action:          func(c *cli.Context) error { return loginAction(f, c) },
+		Name:        "remote-login",
+		Usage:       "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
+		UsageText:   "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [--ca-file FILE] [--timeout D] [TARGET]\n   remote-login COMMAND [options] [arguments]",
+		Description: strings.TrimSpace(loginDescription) + "\n\n" + loginExitStatus + "\n\n" + filesHelp,
+		Version:     buildVersion(),
+		Reader:      f.IO.In,
+		Writer:      f.IO.Out,
+		ErrWriter:   f.IO.Err,
+		Flags:       loginFlags(),
+		Action:      func(c *cli.Context) error { return loginAction(f, c) },
+		Before: func(c *cli.Context) error {
+			// Every command name and alias, the help command's included,
+			// which urfave adds when it runs: none is ever a remote name.
+			for _, cmd := range c.App.Commands {
+				f.commandNames = append(f.commandNames, cmd.Names()...)
+			}
+			return nil
+		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErrorf("%v (see remote-login --help)", err)
 		},
@@ -190,7 +214,11 @@ func newApp(f *factory) *cli.App {
 }
 
 // run is main without the exit: it returns the exit code.
-func run(args []string, f *factory) int {
+func run(args []string, f *factory) int { return runContext(context.Background(), args, f) }
+
+// runContext is run stopped by ctx: main cancels it at Ctrl-C, so a check
+// waiting for a server ends as an abort (exit 3) with nothing stored.
+func runContext(ctx context.Context, args []string, f *factory) int {
 	// Hidden words for the completion scripts and the Makefile's man page,
 	// taken before urfave/cli parses anything.
 	if len(args) > 1 {
@@ -201,8 +229,14 @@ func run(args []string, f *factory) int {
 			return printMan(f, args[2:])
 		}
 	}
-	err := newApp(f).Run(args)
-	if err != nil && !errors.Is(err, errReported) {
+	app := newApp(f)
+	err := app.RunContext(ctx, interspersed(args, app))
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(f.IO.Err, "remote-login: "+errAborted.Error())
+	case errors.Is(err, errReported):
+	default:
 		// Messages quote targets, file contents and server answers:
 		// escaped, none of them can drive the terminal.
 		fmt.Fprintln(f.IO.Err, "remote-login: "+safetext.Text(oneLine(err.Error())))
@@ -219,7 +253,8 @@ const filesHelp = `FILES AND ENVIRONMENT
    $APPTAINER_CONFIGDIR/remote.yaml, $SINGULARITY_CONFIGDIR/remote.yaml,
    ~/.apptainer/remote.yaml, ~/.singularity/remote.yaml.
    Requests honour HTTPS_PROXY and NO_PROXY, and trust the system CAs (or
-   SSL_CERT_FILE).`
+   SSL_CERT_FILE), the server's certs.d directories and --ca-file (see
+   remote-login login --help).`
 
 // writeLine prints one line of output or progress. Its arguments are data
 // (names, URIs, paths, user names) and are escaped, so that none can hold

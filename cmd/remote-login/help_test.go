@@ -45,6 +45,7 @@ func TestHelp_exitStatusPerCommand(t *testing.T) {
 		{[]string{"setup", "--help"}, "0,1,2"},
 		{[]string{"migrate", "--help"}, "0,1,2"},
 		{[]string{"status", "--help"}, "0,1,2"},
+		{[]string{"version", "--help"}, "0,2"},
 		{[]string{"completion", "--help"}, "0,2"},
 	}
 	for _, tt := range tests {

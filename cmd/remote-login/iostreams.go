@@ -20,8 +20,8 @@ type IOStreams struct {
 	Err io.Writer // prompts, progress and errors
 }
 
-// errAborted is an empty answer or end of input at a prompt.
-var errAborted = errors.New("aborted: nothing was entered; nothing was stored")
+// errAborted is an empty answer, end of input or Ctrl-C at a prompt.
+var errAborted = errors.New("aborted; nothing was stored")
 
 // terminal returns In as a terminal, if it is one.
 func (s *IOStreams) terminal() (*os.File, bool) {
@@ -35,42 +35,36 @@ func (s *IOStreams) CanPrompt() bool {
 	return ok
 }
 
-// PromptLine asks a question whose answer may be seen (a user name, y/N).
-// It reads one byte at a time so that nothing typed after the line is
-// taken from the terminal. End of input aborts.
-func (s *IOStreams) PromptLine(label string) (string, error) {
-	f, ok := s.terminal()
-	if !ok {
-		return "", errors.New("no terminal to ask on")
-	}
-	fmt.Fprint(s.Err, label)
-	var b strings.Builder
-	buf := make([]byte, 1)
-	for {
-		n, err := f.Read(buf)
-		if n == 1 {
-			if buf[0] == '\n' {
-				return strings.TrimSpace(b.String()), nil
-			}
-			b.WriteByte(buf[0])
-			if b.Len() > 4096 {
-				return "", errors.New("answer too long")
-			}
-			continue
-		}
-		if err != nil {
-			fmt.Fprintln(s.Err)
-			if errors.Is(err, io.EOF) {
-				return "", errAborted
-			}
-			return "", err
-		}
-	}
+// ErrIsTerminal reports whether progress written to Err reaches a person.
+func (s *IOStreams) ErrIsTerminal() bool {
+	f, ok := s.Err.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// PromptSecret asks for a secret without echo. An interrupt restores the
-// terminal before the program ends, so the shell does not stay silent.
+// PromptLine asks a question whose answer may be seen (a user name, y/N).
+func (s *IOStreams) PromptLine(label string) (string, error) {
+	line, err := s.prompt(label, true)
+	return strings.TrimSpace(line), err
+}
+
+// PromptSecret asks for a secret without echo. An empty answer aborts.
 func (s *IOStreams) PromptSecret(label string) (string, error) {
+	line, err := s.prompt(label, false)
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(line)
+	if v == "" {
+		return "", errAborted
+	}
+	return v, nil
+}
+
+// prompt shows label and reads one line from the terminal (readLine: Ctrl-C
+// and Ctrl-D there are errAborted). A signal from elsewhere (kill, a
+// hang-up) restores the terminal before the program ends, so the shell
+// is not left silent.
+func (s *IOStreams) prompt(label string, echo bool) (string, error) {
 	f, ok := s.terminal()
 	if !ok {
 		return "", errors.New("no terminal to ask on")
@@ -88,25 +82,22 @@ func (s *IOStreams) PromptSecret(label string) (string, error) {
 		select {
 		case <-sig:
 			_ = term.Restore(fd, state)
-			fmt.Fprintln(s.Err, "\naborted; nothing was stored")
+			fmt.Fprintln(s.Err, "\nremote-login: "+errAborted.Error())
 			os.Exit(exitAborted)
 		case <-done:
 		}
 	}()
 	fmt.Fprint(s.Err, label)
-	secret, err := readNoEcho(f)
-	fmt.Fprintln(s.Err)
-	if errors.Is(err, io.EOF) {
-		return "", errAborted
-	}
+	line, err := readLine(f, echo)
 	if err != nil {
+		fmt.Fprintln(s.Err)
+		if errors.Is(err, io.EOF) || errors.Is(err, errInterrupt) {
+			return "", errAborted
+		}
 		return "", err
 	}
-	v := strings.TrimSpace(string(secret))
-	if v == "" {
-		return "", errAborted
-	}
-	return v, nil
+	fmt.Fprintln(s.Err)
+	return string(line), nil
 }
 
 // maxSecret bounds what is read from stdin or a file.

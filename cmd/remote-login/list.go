@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
@@ -59,10 +60,15 @@ EXAMPLES
 ` + exitStatus(map[int]string{
 			exitOK:     "listed",
 			exitFailed: "remote.yaml cannot be read",
-			exitUsage:  "an unknown flag",
+			exitUsage:  "an unknown flag or an argument",
 		}),
-		Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
-		Action: func(c *cli.Context) error { return runList(f, &listOptions{JSON: c.Bool("json")}) },
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("list takes no arguments, got %q; it always lists everything (filter with --json and jq)", strings.Join(c.Args().Slice(), " "))
+			}
+			return runList(f, &listOptions{JSON: c.Bool("json")})
+		},
 	}
 }
 

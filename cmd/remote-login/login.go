@@ -2,17 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"os"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/login"
-	"github.com/remoteyaml/remoteyaml/protocol"
 	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/sysremote"
+	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 	"github.com/urfave/cli/v2"
 )
@@ -24,12 +25,14 @@ type loginOptions struct {
 	PasswordStdin bool
 	TokenFile     string
 	Insecure      bool
+	CAFile        string
+	Timeout       time.Duration
 }
 
 const loginDescription = `
 Logs in to TARGET, checking the credential with its server first: only a
 credential the server accepts is stored, and a refused one leaves remote.yaml
-as it was. TARGET is one of
+as it was. TARGET is written as docker, podman and oras take it:
 
    NAME                     a remote of remote.yaml (default: the Active one):
                             its library access token. The remote's
@@ -37,43 +40,74 @@ as it was. TARGET is one of
                             service, whose /v1/token-status must accept the
                             token. An existing token is replaced only after
                             you confirm (or with --token-file/--password-stdin).
-   docker://HOST[:PORT]     an OCI registry: GET /v2/ and its challenge, Basic
-   oras://HOST[:PORT]       or Bearer through the registry's token service.
-                            Stored as the Credentials entry TARGET (scheme
-                            kept, as Apptainer writes it), which
-                            docker-credential-remoteyaml serves to Docker,
-                            podman, skopeo, crane, oras, regctl and Apptainer.
-                            HTTPS, verified; a registry on this machine
-                            (localhost, 127.0.0.0/8, ::1) that speaks no TLS
-                            is used over plain HTTP without --insecure and
-                            stored Insecure: false, as Docker and Apptainer do.
-   https://HOST[/PATH]      a keyserver configured with External: true (by
-   hkps://HOST              "apptainer keyserver add"), as Apptainer and
-                            SingularityCE use no other: GET TARGET with Basic
-                            auth (with --username) or "Bearer TOKEN"
-                            (without); needs 200.
-   http://, hkp://          Stored as {URI, Auth, Insecure}; hkp is
-                            http://HOST:11371, hkps is https://HOST.
+   HOST[:PORT]              an OCI registry, when it is no remote name (a
+   docker://HOST[:PORT]     host has a dot or a port, or is localhost): GET
+   oras://HOST[:PORT]       /v2/ and its challenge, Basic or Bearer through
+                            the registry's token service. Stored as the
+                            Credentials entry docker://HOST[:PORT] (oras://
+                            for an oras:// TARGET, as Apptainer writes it),
+                            which docker-credential-remoteyaml serves to
+                            Docker, podman, skopeo, crane, oras, regctl and
+                            Apptainer. A registry on this machine (localhost,
+                            127.0.0.0/8, ::1) that speaks no TLS is used over
+                            plain HTTP without --insecure and stored
+                            Insecure: false, as Docker and Apptainer do.
+   https://HOST[/PATH]      a keyserver when a remote lists it (or it is
+                            logged in to already), a registry when HOST's
+                            /v2/ answers as one; otherwise an error: spell it
+                            docker://HOST or hkps://HOST[/PATH].
+   hkps://HOST[/PATH]       a keyserver, which must be configured with
+   hkp://HOST[:PORT]        External: true (by "apptainer keyserver add"), as
+                            Apptainer and SingularityCE use no other: GET the
+                            URL (hkps is https, hkp is http://HOST:11371)
+                            with Basic auth (with --username) or "Bearer
+                            TOKEN" (without); needs 200. Stored as {URI,
+                            Auth, Insecure}.
+
+The output says which kind of login was made. A registry or keyserver login
+that is stored and still works is reported ("already logged in") without
+asking again; give --username (or a secret with --password-stdin or
+--token-file) to replace it. A re-login offers the stored user name.
 
 The secret is read without echo from the terminal, from standard input with
 --password-stdin, or from a file with --token-file; never from an argument.
-It is never printed. Flags go before TARGET.
+It is never printed. Flags may come before or after TARGET.
+
+TLS: the system CAs (or SSL_CERT_FILE) are trusted, plus the CA certificates
+(*.crt) and client certificates (NAME.cert with NAME.key) of the server's
+directory HOST[:PORT] under ~/.docker/certs.d, /etc/docker/certs.d,
+~/.config/containers/certs.d and /etc/containers/certs.d, as Docker and
+podman read them, plus --ca-file FILE.
+
+--insecure means the same for every kind of target: trust the network. The
+server's certificate is not verified, and plain HTTP is used where the server
+speaks only that (a registry or library remote is tried over HTTPS first; a
+keyserver given as http:// or hkp:// is allowed). A registry login made with
+it is stored with Insecure: true.
+
+On a terminal, a request still unanswered after a second is named
+("Checking https://... (Ctrl-C to stop)"). Each check gives up after
+--timeout (default 30s). A failing proxy (HTTPS_PROXY, HTTP_PROXY) is named
+as the proxy.
 
 EXAMPLES
    remote-login setup                          make every client use the helper
-   remote-login docker://registry.example.com  prompts for user name and password
-   echo "$PW" | remote-login -u alice --password-stdin docker://registry.example.com:5000
+   remote-login registry.example.com           prompts for user name and password
+   remote-login docker://registry.example.com:5000 -u alice --password-stdin <pw.txt
+   remote-login registry.example.com:5000 --ca-file ~/my-ca.pem
    remote-login --token-file ~/sylabs-token SylabsCloud
-   remote-login -u alice https://keys.example.com
+   remote-login -u alice hkps://keys.example.com
    remote-login list
-   remote-login logout docker://registry.example.com`
+   remote-login logout registry.example.com`
 
 func loginFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "user name (registries; keyservers: Basic auth instead of a token)"},
 		&cli.BoolFlag{Name: "password-stdin", Usage: "read the password or token from standard input"},
 		&cli.StringFlag{Name: "token-file", Aliases: []string{"tokenfile"}, Usage: "read the password or token from `FILE`", TakesFile: true},
-		&cli.BoolFlag{Name: "insecure", Usage: "registries: plain HTTP (loopback registries without TLS need no flag); keyservers: allow http/hkp (TLS verification follows the configured keyserver's Insecure); library: plain HTTP (stored as Insecure)"},
+		&cli.BoolFlag{Name: "insecure", Usage: "trust the network: do not verify the server's TLS certificate, and use plain HTTP where the server speaks only that"},
+		&cli.StringFlag{Name: "ca-file", Usage: "also trust the CA certificates (PEM) in `FILE`", TakesFile: true},
+		&cli.DurationFlag{Name: "timeout", Value: login.DefaultTimeout, Usage: "give up on a server after `DURATION`"},
 		// Refused: a secret on the command line ends up in shell history and ps.
 		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Hidden: true},
 	}
@@ -83,8 +117,8 @@ func newLoginCommand(f *factory) *cli.Command {
 	return &cli.Command{
 		Name:        "login",
 		Usage:       "log in to a remote, registry or keyserver (the default command)",
-		UsageText:   "remote-login login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [TARGET]",
-		Description: strings.TrimSpace(loginDescription) + "\n\n   Use \"remote-login login NAME\" for a remote named like a command (list,\n   logout, status, setup, completion).\n\n" + loginExitStatus,
+		UsageText:   "remote-login login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [--ca-file FILE] [--timeout D] [TARGET]",
+		Description: strings.TrimSpace(loginDescription) + "\n\n   A command's name (list, logout, help, version, ...) is never read as a\n   remote name.\n\n" + loginExitStatus,
 		Flags:       loginFlags(),
 		Action:      func(c *cli.Context) error { return loginAction(f, c) },
 	}
@@ -95,7 +129,7 @@ func loginAction(f *factory, c *cli.Context) error {
 		return usageErrorf("refusing a password given as an argument: it would be kept in your shell history and shown by ps; use the prompt, --password-stdin or --token-file")
 	}
 	if c.NArg() > 1 {
-		return usageErrorf("one TARGET at a time, got %d arguments (flags go before TARGET)", c.NArg())
+		return usageErrorf("one TARGET at a time, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
 	}
 	opts := &loginOptions{
 		Target:        c.Args().First(),
@@ -103,6 +137,8 @@ func loginAction(f *factory, c *cli.Context) error {
 		PasswordStdin: c.Bool("password-stdin"),
 		TokenFile:     c.String("token-file"),
 		Insecure:      c.Bool("insecure"),
+		CAFile:        c.String("ca-file"),
+		Timeout:       c.Duration("timeout"),
 	}
 	return runLogin(c.Context, f, opts)
 }
@@ -111,29 +147,53 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 	if opts.PasswordStdin && opts.TokenFile != "" {
 		return usageErrorf("--password-stdin and --token-file both name the secret; use one")
 	}
+	if opts.Timeout <= 0 {
+		return usageErrorf("--timeout must be more than 0, like 30s or 2m")
+	}
+	if opts.TokenFile != "" {
+		// A missing file is a file problem (exit 1), found before anything
+		// is sent.
+		if _, err := os.Stat(opts.TokenFile); err != nil {
+			return failedf("--token-file: %v", err)
+		}
+	}
+	if opts.CAFile != "" {
+		if _, err := os.Stat(opts.CAFile); err != nil {
+			return failedf("--ca-file: %v", err)
+		}
+	}
 	file, err := f.remoteFile()
 	if err != nil {
 		return err
 	}
-	if opts.Target == "" {
-		doc, err := file.Read()
-		if err != nil {
-			return failedf("%v", err)
-		}
-		sys, err := f.system(file)
-		if err != nil {
-			return err
-		}
-		// The user file's Active, else the system file's, as the programs choose.
-		if opts.Target = sys.View(doc.Config()).Active; opts.Target == "" {
-			return usageErrorf("no TARGET given and no Active remote in %s or the system remotes; give a remote name, docker://HOST or https://KEYSERVER", file.Path)
-		}
-	}
-	t, err := login.ParseTarget(opts.Target)
+	// remote.yaml is read before anything is sent: a file that cannot be
+	// stored into must not be found only after the server had the password.
+	doc, err := file.Read()
 	if err != nil {
-		return usageErrorf("%v", err)
+		return failedf("%v; fix it first (nothing was sent to any server)", err)
 	}
-	checker := &login.Checker{Client: f.HTTPClient, UserAgent: "remote-login/" + buildVersion()}
+	if err := checkWritable(file.Path); err != nil {
+		return err
+	}
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	view := sys.View(doc.Config())
+	if opts.Target == "" {
+		// The user file's Active, else the system file's, as the programs choose.
+		if opts.Target = view.Active; opts.Target == "" {
+			return noTarget(file.Path)
+		}
+	}
+	checker := f.checker(opts)
+	t, err := login.Resolve(ctx, opts.Target, f.known(view), checker.IsRegistry(opts.Insecure))
+	if err != nil {
+		if errors.Is(err, login.ErrTarget) {
+			return usageErrorf("%v", err)
+		}
+		return failed(err)
+	}
 	switch t.Kind {
 	case login.Library:
 		return loginLibrary(ctx, f, opts, file, t, checker)
@@ -141,6 +201,53 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 		return loginKeyserver(ctx, f, opts, file, t, checker)
 	}
 	return loginRegistry(ctx, f, opts, t, checker)
+}
+
+// noTarget explains a login with neither TARGET nor an Active remote.
+func noTarget(path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return usageErrorf("no TARGET given, and there is no %s yet (nor a system Active remote) to name an Active remote; give a registry (HOST[:PORT]), a keyserver (hkps://HOST), or add a library remote first with `apptainer remote add NAME URI`", path)
+	}
+	return usageErrorf("no TARGET given and no Active remote in %s or the system remotes; give a registry (HOST[:PORT]), a keyserver (hkps://HOST) or a remote name, or choose one with `apptainer remote use NAME`", path)
+}
+
+// known is what remote.yaml (with the system remotes: pass the view) and
+// the commands say a target may be.
+func (f *factory) known(cfg yamlstore.Config) login.Known {
+	k := login.Known{Commands: f.commandNames}
+	for name, r := range cfg.Remotes {
+		k.Remotes = append(k.Remotes, name)
+		if r == nil {
+			continue
+		}
+		for _, ks := range r.Keyservers {
+			k.Keyservers = append(k.Keyservers, ks.URI)
+		}
+	}
+	for _, c := range cfg.Credentials {
+		if !credstore.IsRegistryLogin(c.URI) {
+			k.Keyservers = append(k.Keyservers, c.URI)
+		}
+	}
+	return k
+}
+
+// checker is the login.Checker for opts: its trust, timeout and progress.
+func (f *factory) checker(opts *loginOptions) *login.Checker {
+	c := &login.Checker{
+		Client:    f.HTTPClient,
+		UserAgent: "remote-login/" + buildVersion(),
+		Trust:     tlsconf.Sources{Home: f.Getenv("HOME"), SystemDirs: f.SystemCertDirs, CAFile: opts.CAFile},
+		Timeout:   opts.Timeout,
+		SlowAfter: f.SlowAfter,
+	}
+	if f.IO.ErrIsTerminal() {
+		var once sync.Once
+		c.Slow = func(u string) {
+			once.Do(func() { writeLine(f.IO.Err, "Checking %s (Ctrl-C to stop)", u) })
+		}
+	}
+	return c
 }
 
 // secret gets the password or token from the flag's source or a prompt.
@@ -151,7 +258,7 @@ func (opts *loginOptions) secret(f *factory, label string) (string, error) {
 	case opts.TokenFile != "":
 		fh, err := os.Open(opts.TokenFile)
 		if err != nil {
-			return "", usageErrorf("--token-file: %v", err)
+			return "", failedf("--token-file: %v", err)
 		}
 		defer fh.Close()
 		return readSecret(fh, opts.TokenFile, true)
@@ -161,74 +268,15 @@ func (opts *loginOptions) secret(f *factory, label string) (string, error) {
 	return "", usageErrorf("no terminal to ask for the %s: pass it with --password-stdin or --token-file", strings.ToLower(strings.TrimSuffix(label, ": ")))
 }
 
-func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
-	if opts.Username != "" {
-		return usageErrorf("%s: a library remote takes an access token, not --username", t.Raw)
-	}
-	doc, err := file.Read()
-	if err != nil {
-		return failedf("%v", err)
-	}
-	sys, err := f.system(file)
-	if err != nil {
-		return err
-	}
-	r := sys.View(doc.Config()).Remotes[t.Name]
-	if r == nil {
-		return noRemote(sys, doc.Config(), file.Path, t.Name)
-	}
-	insecure := opts.Insecure || r.Insecure
-	web := login.WebURL(r.URI, insecure)
-	if r.Token != "" && !opts.PasswordStdin && opts.TokenFile == "" && f.IO.CanPrompt() {
-		answer, err := f.IO.PromptLine("An access token is already set for this remote. Replace it? [y/N] ")
-		if err != nil {
-			return err
-		}
-		if a := strings.ToLower(answer); a != "y" && a != "yes" {
-			writeLine(f.IO.Err, "Kept the existing access token of remote %q; nothing changed.", t.Name)
-			return nil
-		}
-	}
-	if !opts.PasswordStdin && opts.TokenFile == "" && f.IO.CanPrompt() {
-		writeLine(f.IO.Err, "Generate an access token at %s/auth/tokens, and paste it here.", web)
-		writeLine(f.IO.Err, "Token entered will be hidden for security.")
-	}
-	token, err := opts.secret(f, "Access Token: ")
-	if err != nil {
-		return err
-	}
-	if err := checker.LibraryToken(ctx, t.Name, r.URI, insecure, token); err != nil {
-		return keptOld(err, r.Token != "")
-	}
-	// Copy the system remotes in first, as the programs do on login: the
-	// token goes into the user file, on the remote's copy there.
-	if err := file.Update(func(d *yamlstore.Document) error {
-		if err := sys.Sync(d); err != nil {
-			return err
-		}
-		return d.SetToken(t.Name, token)
-	}); err != nil {
-		return failedf("%s: the token is valid but could not be stored: %v", t.Name, err)
-	}
-	writeLine(f.IO.Out, "Access Token Verified! Token stored in %s (remote %s).", file.Path, t.Name)
-	return nil
-}
-
-func keptOld(err error, hadOld bool) error {
-	if hadOld {
-		return failedf("%v (the existing token is kept)", err)
-	}
-	return failedf("%v", err)
-}
+// secretGiven reports whether the secret comes from a flag, which asks for
+// a new login rather than the stored one.
+func (opts *loginOptions) secretGiven() bool { return opts.PasswordStdin || opts.TokenFile != "" }
 
 // noRemote explains a remote name found nowhere. It never advises adding a
 // name the system file holds: a user remote of that name breaks
 // SingularityCE (name collision while syncing).
 func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) error {
 	shown := safetext.Redact(name) // "alice:PW@host" was typed as a remote name
-	if strings.ContainsAny(name, ".:") {
-		return usageErrorf("%s: no remote of that name in %s; for a registry use docker://%s, for a keyserver https://%s", shown, path, shown, shown)
-	}
 	var names []string
 	for n := range sys.View(cfg).Remotes {
 		names = append(names, n)
@@ -241,110 +289,5 @@ func noRemote(sys sysremote.System, cfg yamlstore.Config, path, name string) err
 	if sys.Has(name) {
 		return failedf("%s: a system remote (%s) that %s cannot use", shown, sys.Path, path)
 	}
-	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`", shown, path, have, sys.Program, shown)
-}
-
-func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
-	doc, err := file.Read()
-	if err != nil {
-		return failedf("%v", err)
-	}
-	sys, err := f.system(file)
-	if err != nil {
-		return err
-	}
-	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
-	// A plain-http keyserver someone configured on purpose is consent
-	// enough, as Apptainer takes it; a URI typed only here is not.
-	configuredPlain := false
-	if ks != nil {
-		kt, _ := login.ParseTarget(ks.URI)
-		configuredPlain = ks.Insecure || kt.Plain
-	}
-	if t.Plain && !opts.Insecure && !configuredPlain {
-		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
-	}
-	if ks == nil {
-		return failedf("%s: no keyserver with External: true is configured for it, so Apptainer and SingularityCE would never send this login (and refuse it: no external keyserver configuration found); add it with `%s keyserver add %s` and log in again", t.Raw, sys.Program, t.Raw)
-	}
-	// The configured keyserver's Insecure wins, as in both programs.
-	insecure := ks.Insecure
-	label := "Token: "
-	if opts.Username != "" {
-		label = "Password: "
-	}
-	secret, err := opts.secret(f, label)
-	if err != nil {
-		return err
-	}
-	var authz string
-	if opts.Username != "" {
-		if strings.Contains(opts.Username, ":") {
-			return usageErrorf("--username: a user name cannot contain ':' (Basic authentication splits there)")
-		}
-		authz = "Basic " + base64.StdEncoding.EncodeToString([]byte(opts.Username+":"+secret))
-	} else {
-		if strings.ContainsAny(secret, " \t") {
-			return usageErrorf("%s: a token is one word; for a user name and password add --username", t.Raw)
-		}
-		authz = "Bearer " + secret
-	}
-	if err := checker.Keyserver(ctx, t, authz, insecure); err != nil {
-		return failedf("%v", err)
-	}
-	entry := yamlstore.Credential{URI: t.EntryURI, Auth: authz, Insecure: insecure}
-	err = file.Update(func(d *yamlstore.Document) error { return d.PutCredential(entry, nil) })
-	if err != nil {
-		return failedf("%s: the login is valid but could not be stored: %v", t.Raw, err)
-	}
-	writeLine(f.IO.Out, "Login Succeeded: keyserver %s stored in %s.", t.EntryURI, file.Path)
-	return nil
-}
-
-func loginRegistry(ctx context.Context, f *factory, opts *loginOptions, t login.Target, checker *login.Checker) error {
-	user := opts.Username
-	if user == "" {
-		if opts.PasswordStdin || opts.TokenFile != "" || !f.IO.CanPrompt() {
-			return usageErrorf("%s: a registry login needs --username", t.Raw)
-		}
-		var err error
-		if user, err = f.IO.PromptLine("Username: "); err != nil {
-			return err
-		}
-		if user == "" {
-			return errAborted
-		}
-	}
-	secret, err := opts.secret(f, "Password: ")
-	if err != nil {
-		return err
-	}
-	plain, err := checker.RegistryLoopback(ctx, t, user, secret, opts.Insecure)
-	if err != nil {
-		return failedf("%v", err)
-	}
-	store, err := f.credStore()
-	if err != nil {
-		return failedf("%v", err)
-	}
-	k, err := protocol.ParseKey(t.EntryURI)
-	if err != nil {
-		return failedf("%v", err)
-	}
-	scheme, _, _ := strings.Cut(t.EntryURI, "://")
-	same := func(uri string) bool { return k.Rank(uri) > 0 && strings.HasPrefix(uri, scheme+"://") }
-	// Insecure only when asked for: a loopback registry without TLS is
-	// stored Insecure: false, as Docker and Apptainer store it.
-	l := credstore.Login{URI: t.EntryURI, Username: user, Secret: secret, Insecure: opts.Insecure}
-	if err := store.Put(l, same); err != nil {
-		if errors.Is(err, yamlstore.ErrInvalid) {
-			return failedf("%s: the login is valid but %v", t.Raw, err)
-		}
-		return failedf("%s: the login is valid but could not be stored: %v", t.Raw, err)
-	}
-	if plain && !opts.Insecure {
-		writeLine(f.IO.Err, "Note: %s speaks no TLS; used plain HTTP, as Docker and Apptainer do for a registry on this machine.", t.Host)
-	}
-	writeLine(f.IO.Out, "Login Succeeded: %s stored in %s; every client set up with `remote-login setup` uses it.", t.EntryURI, store.File.Path)
-	return nil
+	return failedf("%s: no remote of that name in %s or the system remotes (%s); add it with `%s remote add --no-login %s URI`, or for a registry give docker://%s", shown, path, have, sys.Program, shown, shown)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -21,18 +22,20 @@ func newLogoutCommand(f *factory) *cli.Command {
 		Usage:     "remove a login from remote.yaml",
 		UsageText: "remote-login logout TARGET",
 		Description: `Removes the login TARGET names: a remote's access token (TARGET is the
-remote's name), or the Credentials entries of a registry (docker://HOST,
-oras://HOST: every entry of that host, as the helper's erase does) or of a
-keyserver (its URI). For a registry login Apptainer made (an entry without
-Auth), its secret is removed too, from the docker config file Apptainer put
-it in (docker-config.json, $APPTAINER_CONFIGDIR/config.json or
+remote's name), or the Credentials entries of a registry (HOST[:PORT],
+docker://HOST, oras://HOST: every entry of that host, as the helper's erase
+does) or of a keyserver (its URI, or hkps://HOST). An https:// URL is a
+keyserver when remote.yaml knows it as one, else the registry of its host.
+For a registry login Apptainer made (an entry without Auth), its secret is
+removed too, from the docker config file Apptainer put it in
+(docker-config.json, $APPTAINER_CONFIGDIR/config.json or
 ~/.docker/config.json): only that key of "auths" changes, as Apptainer's
 registry logout does. Nothing is sent to any server. A TARGET with nothing
 stored is an error (exit 1).
 
 EXAMPLES
    remote-login logout SylabsCloud
-   remote-login logout docker://registry.example.com:5000
+   remote-login logout registry.example.com:5000
    remote-login logout https://keys.example.com
 
 ` + exitStatus(map[int]string{
@@ -50,13 +53,23 @@ EXAMPLES
 }
 
 func runLogout(f *factory, opts *logoutOptions) error {
-	t, err := login.ParseTarget(opts.Target)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
 	file, err := f.remoteFile()
 	if err != nil {
 		return err
+	}
+	doc, err := file.Read()
+	if err != nil {
+		return failed(err)
+	}
+	// Targets as login reads them, but offline: an https:// URL that is no
+	// known keyserver is the registry of its host, as docker logout takes it.
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	t, err := login.Resolve(context.Background(), opts.Target, f.known(sys.View(doc.Config())), nil)
+	if err != nil {
+		return usageErrorf("%v", err)
 	}
 	switch t.Kind {
 	case login.Library:
@@ -74,21 +87,12 @@ func runLogout(f *factory, opts *logoutOptions) error {
 		case err != nil:
 			return failedf("%s: %v", t.Raw, err)
 		case !exists:
-			doc, _ := file.Read()
-			cfg := yamlstore.Config{}
-			if doc != nil {
-				cfg = doc.Config()
-			}
-			sys, err := f.system(file)
-			if err != nil {
-				return err
-			}
 			if sys.Has(t.Name) {
 				// Never logged in: the programs copy a system remote in
 				// only when they write a token for it.
 				return failedf("%s: no access token is set for this system remote in %s; nothing to log out", t.Raw, file.Path)
 			}
-			return noRemote(sys, cfg, file.Path, t.Name)
+			return noRemote(sys, doc.Config(), file.Path, t.Name)
 		case !had:
 			return failedf("%s: no access token is set for this remote in %s; nothing to log out", t.Raw, file.Path)
 		}

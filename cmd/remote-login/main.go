@@ -9,14 +9,21 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/signal"
 	"runtime/debug"
 )
 
 // version is set by `make dist VERSION=…` (-X main.version).
 var version = ""
 
-func main() { os.Exit(run(os.Args, defaultFactory())) }
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := runContext(ctx, os.Args, defaultFactory())
+	stop()
+	os.Exit(code)
+}
 
 func buildVersion() string {
 	if version != "" {

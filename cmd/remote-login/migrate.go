@@ -55,6 +55,24 @@ func runMigrate(f *factory, opts *migrateOptions) error {
 	if err != nil {
 		return failedf("%v", err)
 	}
+	if opts.To == credstore.InFile && store.Secrets == credstore.InFile {
+		// In file mode the keyring is asked only when a login's secret is
+		// in neither remote.yaml nor Apptainer's docker config: asking it
+		// otherwise fails on a machine with no keyring (no D-Bus), where
+		// there is nothing to move.
+		logins, err := store.List()
+		if err != nil {
+			return failedf("migrate --to file: %v", err)
+		}
+		pending := false
+		for _, l := range logins {
+			pending = pending || credstore.IsRegistryLogin(l.URI) && l.From == ""
+		}
+		if !pending {
+			writeLine(f.IO.Out, "Nothing to do: every registry login keeps its secret in %s already (or in Apptainer's docker config).", store.File.Path)
+			return nil
+		}
+	}
 	m, err := store.Switch(opts.To, f.Getenv)
 	for _, uri := range m.Moved {
 		writeLine(f.IO.Out, "moved %s", uri)

@@ -4,47 +4,84 @@ import (
 	"errors"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 )
 
-// readNoEcho reads one line from the terminal f with echo off and line
-// editing and signals left on. term.ReadPassword is not used: on Unix it
-// reads with read(2) directly and loops forever on end of input (Ctrl-D),
-// where this returns io.EOF.
-func readNoEcho(f *os.File) ([]byte, error) {
+// errInterrupt is the interrupt key (Ctrl-C) typed at a prompt.
+var errInterrupt = errors.New("interrupted")
+
+// readLine reads one line from the terminal f with the terminal's own line
+// editing and signals off, and does both itself: the interrupt key (Ctrl-C)
+// returns errInterrupt and end of file (Ctrl-D) on an empty line io.EOF,
+// whichever process group the terminal belongs to; erase and kill work as
+// the terminal sets them. echo shows what is typed (a user name), else
+// nothing is shown (a secret). term.ReadPassword is not used: on Unix it
+// loops forever on end of input and leaves Ctrl-C to a signal.
+func readLine(f *os.File, echo bool) ([]byte, error) {
 	fd := int(f.Fd())
 	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 	if err != nil {
 		return nil, err
 	}
-	quiet := *old
-	quiet.Lflag &^= unix.ECHO
-	quiet.Lflag |= unix.ICANON | unix.ISIG
-	quiet.Iflag |= unix.ICRNL
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &quiet); err != nil {
+	raw := *old
+	raw.Lflag &^= unix.ECHO | unix.ICANON | unix.ISIG
+	raw.Iflag |= unix.ICRNL
+	raw.Cc[unix.VMIN], raw.Cc[unix.VTIME] = 1, 0
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &raw); err != nil {
 		return nil, err
 	}
 	defer unix.IoctlSetTermios(fd, unix.TCSETS, old) //nolint:errcheck // best effort, as term.Restore
+	intr, eof, erase, kill := old.Cc[unix.VINTR], old.Cc[unix.VEOF], old.Cc[unix.VERASE], old.Cc[unix.VKILL]
 	var line []byte
 	buf := make([]byte, 1)
 	for {
 		n, err := f.Read(buf)
-		if n == 1 {
-			if buf[0] == '\n' {
-				return line, nil
-			}
-			line = append(line, buf[0])
-			if len(line) > maxSecret {
-				return nil, errors.New("input too long")
-			}
-			continue
-		}
 		if err != nil {
 			if errors.Is(err, io.EOF) && len(line) > 0 {
 				return line, nil
 			}
 			return nil, err
+		}
+		if n == 0 {
+			continue
+		}
+		switch c := buf[0]; {
+		case c == '\n':
+			return line, nil
+		case c == intr:
+			return nil, errInterrupt
+		case c == eof:
+			if len(line) == 0 {
+				return nil, io.EOF
+			}
+		case c == erase || c == 0x7f || c == '\b':
+			if len(line) > 0 {
+				_, size := utf8.DecodeLastRune(line)
+				line = line[:len(line)-size]
+				if echo {
+					f.WriteString("\b \b")
+				}
+			}
+		case c == kill:
+			if echo {
+				for range utf8.RuneCount(line) {
+					f.WriteString("\b \b")
+				}
+			}
+			line = line[:0]
+		case c < 0x20 && c != '\t':
+			// Other control keys (Ctrl-Z, arrows' escapes) are no part of
+			// a name or a secret; with signals off they arrive as bytes.
+		default:
+			line = append(line, c)
+			if len(line) > maxSecret {
+				return nil, errors.New("input too long")
+			}
+			if echo {
+				f.Write(buf)
+			}
 		}
 	}
 }

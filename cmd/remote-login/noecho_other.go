@@ -3,9 +3,21 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 )
 
-func readNoEcho(f *os.File) ([]byte, error) { return term.ReadPassword(int(f.Fd())) }
+// errInterrupt is never returned here: Ctrl-C stays a signal.
+var errInterrupt = errors.New("interrupted")
+
+func readLine(f *os.File, echo bool) ([]byte, error) {
+	if !echo {
+		return term.ReadPassword(int(f.Fd()))
+	}
+	s, err := bufio.NewReader(f).ReadString('\n')
+	return []byte(strings.TrimRight(s, "\r\n")), err
+}

@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -138,35 +142,46 @@ func (s *ptySession) exitCode() int {
 	return -1
 }
 
+// The message of every abort at a prompt.
+const abortedMsg = "remote-login: aborted; nothing was stored"
+
 func TestPrompt_LibraryReplace(t *testing.T) {
 	tests := []struct {
 		name      string
-		answer    string
+		stored    string // the token in remote.yaml before
+		answer    string // typed at the replace prompt, if it is shown
 		token     string // typed at the token prompt, if reached
 		wantCode  int
 		wantToken string
 		wantText  string
 	}{
-		{"answer N keeps the old token", "N\r", "", exitOK, "old-token", "Kept the existing access token"},
-		{"answer Enter keeps the old token", "\r", "", exitOK, "old-token", "Kept the existing access token"},
-		{"answer y and a good token replaces it", "y\r", goodToken + "\r", exitOK, goodToken, ""},
-		{"answer y and a bad token keeps the old one", "y\r", "bad-token-9\r", exitFailed, "old-token", "the existing token is kept"},
-		{"answer y then Ctrl-D aborts", "y\r", "\x04", exitAborted, "old-token", "aborted"},
-		{"answer y then empty input aborts", "y\r", "\r", exitAborted, "old-token", "aborted"},
+		{"answer N keeps the old token", storedGoodToken, "N\r", "", exitOK, storedGoodToken, "Kept the existing access token"},
+		{"answer Enter keeps the old token", storedGoodToken, "\r", "", exitOK, storedGoodToken, "Kept the existing access token"},
+		{"answer y and a good token replaces it", storedGoodToken, "y\r", goodToken + "\r", exitOK, goodToken, ""},
+		{"answer y and a bad token keeps the old one", storedGoodToken, "y\r", "bad-token-9\r", exitFailed, storedGoodToken, "the existing token is kept"},
+		{"answer y then Ctrl-D aborts", storedGoodToken, "y\r", "\x04", exitAborted, storedGoodToken, abortedMsg},
+		{"answer y then empty input aborts", storedGoodToken, "y\r", "\r", exitAborted, storedGoodToken, abortedMsg},
+		{"answer y then Ctrl-C aborts", storedGoodToken, "y\r", "par\x03", exitAborted, storedGoodToken, abortedMsg},
+		{"Ctrl-C at the replace prompt aborts", storedGoodToken, "\x03", "", exitAborted, storedGoodToken, abortedMsg},
+		{"a stored token that no longer works is not offered", "expired-token", "", goodToken + "\r", exitOK, goodToken, "no longer works"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t)
 			ls := newLibraryServer(t, false)
-			e.writeRemoteYAML(t, libraryYAML(ls.host(), "old-token", true))
+			e.writeRemoteYAML(t, libraryYAML(ls.host(), tt.stored, true))
 			before := e.readRemoteYAML(t)
 			s := startPTY(t, nil, "lib")
-			s.waitFor("An access token is already set for this remote. Replace it? [y/N] ")
-			s.typeKeys(tt.answer)
+			if tt.answer != "" {
+				s.waitFor("Already logged in: the access token of remote lib still works. Replace it? [y/N] ")
+				s.typeKeys(tt.answer)
+			}
 			if tt.token != "" {
-				// The answer is echoed: the terminal really echoes what is
-				// typed, so the token's absence below means something.
-				s.waitFor("[y/N] y")
+				if tt.answer != "" {
+					// The answer is echoed: the terminal really echoes what
+					// is typed, so the token's absence below means something.
+					s.waitFor("[y/N] y")
+				}
 				s.waitFor("Access Token: ")
 				s.waitNoEcho()
 				s.typeKeys(tt.token)
@@ -179,14 +194,17 @@ func TestPrompt_LibraryReplace(t *testing.T) {
 				s.waitFor(tt.wantText)
 			}
 			screen := s.text()
-			if tok := strings.TrimSuffix(tt.token, "\r"); tok != "" && strings.Contains(screen, tok) {
+			if tok := strings.TrimSuffix(tt.token, "\r"); len(tok) > 2 && strings.Contains(screen, tok) {
 				t.Errorf("the token was echoed; screen:\n%s", screen)
+			}
+			if tt.answer == "" && strings.Contains(screen, "Replace it?") {
+				t.Errorf("a token that no longer works was offered to keep; screen:\n%s", screen)
 			}
 			after := e.readRemoteYAML(t)
 			if !strings.Contains(after, "Token: "+tt.wantToken+"\n") {
 				t.Errorf("remote.yaml has not token %q:\n%s", tt.wantToken, after)
 			}
-			if tt.wantToken == "old-token" && after != before {
+			if tt.wantToken == tt.stored && after != before {
 				t.Errorf("remote.yaml changed:\n%s", after)
 			}
 		})
@@ -201,9 +219,12 @@ func TestPrompt_RegistryPassword(t *testing.T) {
 		wantStore bool
 	}{
 		{"user and password", "alice\r", "reg-pw-1\r", exitOK, true},
+		{"user edited with backspace", "alx\x7fice\r", "reg-pw-1\r", exitOK, true},
 		{"Ctrl-D at the user name", "\x04", "", exitAborted, false},
+		{"Ctrl-C at the user name", "al\x03", "", exitAborted, false},
 		{"empty user name", "\r", "", exitAborted, false},
 		{"Ctrl-D at the password", "alice\r", "\x04", exitAborted, false},
+		{"Ctrl-C at the password", "alice\r", "reg-\x03", exitAborted, false},
 		{"empty password", "alice\r", "\r", exitAborted, false},
 	}
 	for _, tt := range tests {
@@ -226,15 +247,131 @@ func TestPrompt_RegistryPassword(t *testing.T) {
 			if code != tt.wantCode {
 				t.Fatalf("exit %d, want %d; screen:\n%s", code, tt.wantCode, screen)
 			}
-			if strings.Contains(screen, "reg-pw-1") {
+			if strings.Contains(screen, "reg-pw-1") || strings.Contains(screen, "reg-") {
 				t.Errorf("the password was echoed; screen:\n%s", screen)
 			}
 			if tt.wantCode == exitAborted {
-				s.waitFor("aborted")
+				s.waitFor(abortedMsg)
 			}
 			if got := strings.Contains(e.readRemoteYAML(t), "docker://"+host); got != tt.wantStore {
 				t.Errorf("stored = %v, want %v:\n%s", got, tt.wantStore, e.readRemoteYAML(t))
 			}
 		})
+	}
+}
+
+// TestPrompt_RegistryRelogin: a stored login that works is reported with
+// no prompt; one that no longer works offers its user name as the default.
+func TestPrompt_RegistryRelogin(t *testing.T) {
+	tests := []struct {
+		name     string
+		storedPW string
+		user     string // typed at "Username (alice): "
+		wantUser string
+	}{
+		{"stored login works: no prompt", "reg-pw-1", "", "alice"},
+		{"stale login: Enter takes the stored user name", "old-pw", "\r", "alice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			srv := basicRegistry(t)
+			host := strings.TrimPrefix(srv.URL, "https://")
+			e.writeRemoteYAML(t, "Credentials:\n    - URI: docker://"+host+"\n      Auth: Basic "+
+				base64.StdEncoding.EncodeToString([]byte("alice:"+tt.storedPW))+"\n      Insecure: false\n")
+			f := defaultFactory()
+			f.HTTPClient = srv.Client()
+			s := startPTY(t, f, host)
+			if tt.user != "" {
+				s.waitFor("no longer works")
+				s.waitFor("Username (alice): ")
+				s.typeKeys(tt.user)
+				s.waitFor("Password: ")
+				s.waitNoEcho()
+				s.typeKeys("reg-pw-1\r")
+			}
+			if code := s.exitCode(); code != exitOK {
+				t.Fatalf("exit %d; screen:\n%s", code, s.text())
+			}
+			if tt.user == "" {
+				if !strings.Contains(s.stdout.String(), "Already logged in to registry docker://"+host+" as alice") || strings.Contains(s.text(), "Password") {
+					t.Errorf("want \"Already logged in\" and no prompt; stdout %q, screen:\n%s", s.stdout.String(), s.text())
+				}
+			}
+			want := "Auth: Basic " + base64.StdEncoding.EncodeToString([]byte(tt.wantUser+":reg-pw-1"))
+			if !strings.Contains(e.readRemoteYAML(t), want) {
+				t.Errorf("remote.yaml lacks %q:\n%s", want, e.readRemoteYAML(t))
+			}
+		})
+	}
+}
+
+// TestPrompt_SlowServerNamed: on a terminal, a check still waiting after
+// SlowAfter names what it waits for; the server answers only once the
+// screen shows it.
+func TestPrompt_SlowServerNamed(t *testing.T) {
+	e := newTestEnv(t)
+	_ = e
+	release := make(chan struct{})
+	reg := basicRegistry(t)
+	slow := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		reg.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(slow.Close)
+	host := strings.TrimPrefix(slow.URL, "https://")
+	f := defaultFactory()
+	f.HTTPClient = slow.Client()
+	f.SlowAfter = time.Millisecond
+	s := startPTY(t, f, "-u", "alice", "--token-file", writeTokenFile(t, "reg-pw-1"), host)
+	s.waitFor("Checking https://" + host + "/v2/ (Ctrl-C to stop)")
+	close(release)
+	if code := s.exitCode(); code != exitOK {
+		t.Fatalf("exit %d; screen:\n%s", code, s.text())
+	}
+	if n := strings.Count(s.text(), "Checking "); n != 1 {
+		t.Errorf("the wait was named %d times, want once; screen:\n%s", n, s.text())
+	}
+}
+
+// TestLogin_NotTerminalNoProgress: with stderr no terminal, a slow check
+// prints nothing but its result.
+func TestLogin_NotTerminalNoProgress(t *testing.T) {
+	newTestEnv(t)
+	reg := basicRegistry(t)
+	var calls int
+	slow := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		time.Sleep(20 * time.Millisecond) // longer than SlowAfter below; no result depends on the time
+		reg.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(slow.Close)
+	f := defaultFactory()
+	f.HTTPClient = slow.Client()
+	f.SlowAfter = time.Millisecond
+	r := runCmd(t, "reg-pw-1\n", f, "-u", "alice", "--password-stdin", strings.TrimPrefix(slow.URL, "https://"))
+	if r.code != 0 || strings.Contains(r.stderr, "Checking") {
+		t.Errorf("exit %d, stderr %q; want 0 and no progress", r.code, r.stderr)
+	}
+}
+
+// TestLogin_InterruptedCheck: Ctrl-C while a check waits (main cancels the
+// context) is an abort: exit 3, the abort message, nothing stored.
+func TestLogin_InterruptedCheck(t *testing.T) {
+	e := newTestEnv(t)
+	reg := basicRegistry(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	f := defaultFactory()
+	f.HTTPClient = reg.Client()
+	f.IO = &IOStreams{In: strings.NewReader("reg-pw-1\n"), Out: &out, Err: &errb}
+	code := runContext(ctx, []string{"remote-login", "-u", "alice", "--password-stdin", "docker://" + strings.TrimPrefix(reg.URL, "https://")}, f)
+	if code != exitAborted || strings.TrimSpace(errb.String()) != abortedMsg || e.readRemoteYAML(t) != "" {
+		t.Errorf("exit %d, stderr %q; want 3 and %q, nothing stored", code, errb.String(), abortedMsg)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/login"
 	"github.com/remoteyaml/remoteyaml/status"
+	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/urfave/cli/v2"
 )
 
@@ -92,7 +93,10 @@ func runStatus(c *cli.Context, f *factory, opts *statusOptions) error {
 		return failedf("%v in %s", err, store.File.Path)
 	}
 	checker := &status.Checker{
-		Prober:  &login.Checker{Client: f.HTTPClient, UserAgent: "remote-login/" + buildVersion()},
+		// The trust a login has (certs.d, SSL_CERT_FILE), so that status
+		// does not report a TLS failure for a login remote-login accepted.
+		Prober: &login.Checker{Client: f.HTTPClient, UserAgent: "remote-login/" + buildVersion(),
+			Trust: tlsconf.Sources{Home: f.Getenv("HOME"), SystemDirs: f.SystemCertDirs}},
 		Timeout: opts.Timeout,
 		Now:     f.Now,
 	}

@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +102,31 @@ func TestStatus_Command(t *testing.T) {
 			}
 			noSecret(t, r, pw, base64.StdEncoding.EncodeToString([]byte("alice:"+pw)))
 		})
+	}
+}
+
+// TestStatus_TrustsCertsD: status trusts what login trusts, here the
+// registry's CA in ~/.docker/certs.d, with no client that knows it.
+func TestStatus_TrustsCertsD(t *testing.T) {
+	const pw = "pw-status-certsd"
+	srv := basicRegistryServer(t, pw)
+	host := strings.TrimPrefix(srv.URL, "https://")
+	for _, withCA := range []bool{false, true} {
+		e := newTestEnv(t)
+		e.writeRemoteYAML(t, "Credentials:\n"+basicEntry(host, "alice", pw))
+		if withCA {
+			dir := filepath.Join(e.home, ".docker", "certs.d", host)
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+			if err := os.WriteFile(filepath.Join(dir, "ca.crt"), ca, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := runCmd(t, "", nil, "status")
+		if ok := r.code == 0 && strings.Contains(r.stdout, "OK\n"); ok != withCA {
+			t.Errorf("CA in certs.d %v: exit %d, stdout %q", withCA, r.code, r.stdout)
+		}
 	}
 }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+
+	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/yamlstore"
+)
+
+func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
+	doc, err := file.Read()
+	if err != nil {
+		return failed(err)
+	}
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
+	// A plain-http keyserver someone configured on purpose is consent
+	// enough, as Apptainer takes it; a URI typed only here is not.
+	configuredPlain := false
+	if ks != nil {
+		kt, _ := login.ParseTarget(ks.URI)
+		configuredPlain = ks.Insecure || kt.Plain
+	}
+	if t.Plain && !opts.Insecure && !configuredPlain {
+		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
+	}
+	if ks == nil {
+		return failedf("%s: no keyserver with External: true is configured for it, so Apptainer and SingularityCE would never send this login (and refuse it: no external keyserver configuration found); add it with `%s keyserver add %s` and log in again", t.Raw, sys.Program, t.Raw)
+	}
+	// The configured keyserver's Insecure is what is stored, as both
+	// programs let it win; --insecure only lets this check skip
+	// verification, as it does for every kind of target.
+	stored := ks.Insecure
+	insecure := opts.Insecure || ks.Insecure
+	if old := storedKeyserver(doc.Config(), t); old != nil && opts.Username == "" && !opts.secretGiven() {
+		err := checker.Keyserver(ctx, t, old.Auth, insecure || old.Insecure)
+		switch {
+		case err == nil:
+			writeLine(f.IO.Out, "Already logged in to keyserver %s: the stored login still works (to replace it, give --username, --password-stdin or --token-file).", t.EntryURI)
+			return nil
+		case login.IsRefused(err):
+			writeLine(f.IO.Err, "The login stored for keyserver %s no longer works; log in again.", t.EntryURI)
+		default:
+			return failed(err)
+		}
+	}
+	label := "Token: "
+	if opts.Username != "" {
+		label = "Password: "
+	}
+	secret, err := opts.secret(f, label)
+	if err != nil {
+		return err
+	}
+	var authz string
+	if opts.Username != "" {
+		if strings.Contains(opts.Username, ":") {
+			return usageErrorf("--username: a user name cannot contain ':' (Basic authentication splits there)")
+		}
+		authz = "Basic " + base64.StdEncoding.EncodeToString([]byte(opts.Username+":"+secret))
+	} else {
+		if strings.ContainsAny(secret, " \t") {
+			return usageErrorf("%s: a token is one word; for a user name and password add --username", t.Raw)
+		}
+		authz = "Bearer " + secret
+	}
+	if err := checker.Keyserver(ctx, t, authz, insecure); err != nil {
+		return failed(err)
+	}
+	entry := yamlstore.Credential{URI: t.EntryURI, Auth: authz, Insecure: stored}
+	err = file.Update(func(d *yamlstore.Document) error { return d.PutCredential(entry, nil) })
+	if err != nil {
+		return storeFailed(t.Raw, "login", err)
+	}
+	writeLine(f.IO.Out, "Login Succeeded: keyserver %s stored in %s.", t.EntryURI, file.Path)
+	return nil
+}
+
+// storedKeyserver is the Credentials entry of this keyserver with an Auth.
+func storedKeyserver(cfg yamlstore.Config, t login.Target) *yamlstore.Credential {
+	for i, c := range cfg.Credentials {
+		if c.Auth != "" && yamlstore.SameURI(c.URI, t.EntryURI) {
+			return &cfg.Credentials[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/yamlstore"
+)
+
+func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
+	if opts.Username != "" {
+		return usageErrorf("%s: a library remote takes an access token, not --username (for a registry give docker://%s)", t.Raw, t.Raw)
+	}
+	doc, err := file.Read()
+	if err != nil {
+		return failed(err)
+	}
+	sys, err := f.system(file)
+	if err != nil {
+		return err
+	}
+	r := sys.View(doc.Config()).Remotes[t.Name]
+	if r == nil {
+		return noRemote(sys, doc.Config(), file.Path, t.Name)
+	}
+	check := func(token string) error {
+		return checker.LibraryToken(ctx, t.Name, r.URI, r.Insecure, opts.Insecure, token)
+	}
+	if r.Token != "" && !opts.secretGiven() {
+		// The stored token first, as docker login tries stored credentials:
+		// one that still works needs no new one.
+		err := check(r.Token)
+		switch {
+		case err == nil && !f.IO.CanPrompt():
+			writeLine(f.IO.Out, "Already logged in to library remote %s: its access token still works (to replace it, give --token-file or --password-stdin).", t.Name)
+			return nil
+		case err == nil:
+			answer, err := f.IO.PromptLine("Already logged in: the access token of remote " + t.Name + " still works. Replace it? [y/N] ")
+			if err != nil {
+				return err
+			}
+			if a := strings.ToLower(answer); a != "y" && a != "yes" {
+				writeLine(f.IO.Err, "Kept the existing access token of library remote %q; nothing changed.", t.Name)
+				return nil
+			}
+		case login.IsRefused(err):
+			writeLine(f.IO.Err, "The access token stored for remote %s no longer works; log in again.", t.Name)
+		default:
+			return failed(err)
+		}
+	}
+	if !opts.secretGiven() && f.IO.CanPrompt() {
+		writeLine(f.IO.Err, "Generate an access token at %s/auth/tokens, and paste it here.", login.WebURL(r.URI, r.Insecure))
+		writeLine(f.IO.Err, "Token entered will be hidden for security.")
+	}
+	token, err := opts.secret(f, "Access Token: ")
+	if err != nil {
+		return err
+	}
+	if err := check(token); err != nil {
+		return keptOld(err, r.Token != "")
+	}
+	// Copy the system remotes in first, as the programs do on login: the
+	// token goes into the user file, on the remote's copy there.
+	if err := file.Update(func(d *yamlstore.Document) error {
+		if err := sys.Sync(d); err != nil {
+			return err
+		}
+		return d.SetToken(t.Name, token)
+	}); err != nil {
+		return storeFailed(t.Raw, "token", err)
+	}
+	writeLine(f.IO.Out, "Access Token Verified! Token stored in %s (library remote %s).", file.Path, t.Name)
+	return nil
+}
+
+func keptOld(err error, hadOld bool) error {
+	if hadOld {
+		return failedf("%v (the existing token is kept)", err)
+	}
+	return failed(err)
+}
