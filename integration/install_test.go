@@ -91,12 +91,15 @@ COMP_WORDS=("$2" setup --p); COMP_CWORD=2; _remote_login; echo "setup: ${COMPREP
 COMP_WORDS=("$2" migrate --to ""); COMP_CWORD=3; _remote_login; echo "to: ${COMPREPLY[*]}"
 COMP_WORDS=("$2" ""); COMP_CWORD=1; _remote_login; echo "words: ${COMPREPLY[*]}"`, "bash", script, rl)
 		for _, want := range []string{
-			"complete -o default", "top: --help --insecure --password-stdin --token-file --username --version\n",
+			"complete -o default", "top: --", " --help ", " --insecure ", " --password-stdin ", " --token-file ", " --username ",
 			"setup: --podman\n", "to: file keyring\n", "words: completion ", " logout ", " setup", "docker://",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("bash completion: output lacks %q:\n%s", want, out)
 			}
+		}
+		if strings.Contains(out, "--password ") {
+			t.Errorf("bash completion offers the hidden --password:\n%s", out)
 		}
 	})
 
