@@ -77,7 +77,8 @@ integration: build
 
 test: lint unit keyring integration dist-check
 
-# Go benchmarks of yamlstore, then the whole-process benchmark (hyperfine).
+# Go benchmarks of yamlstore, then the whole-process benchmark against the
+# floor (bench/run.sh; the keyring comparison is bench/keyring.sh).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./yamlstore/...
 	bash bench/run.sh

@@ -140,7 +140,7 @@ func (s *Store) Get(rank func(uri string) int) (Login, error) {
 	best, bestRank := Login{}, 0
 	var lookupErr error
 	sl := secretLookup{store: s}
-	for _, e := range d.Config().Credentials {
+	for _, e := range d.Credentials() {
 		r := rank(e.URI)
 		if r <= bestRank {
 			continue
@@ -367,7 +367,7 @@ func (s *Store) List() ([]Login, error) {
 	}
 	var out []Login
 	sl := secretLookup{store: s}
-	for _, e := range d.Config().Credentials {
+	for _, e := range d.Credentials() {
 		l := Login{URI: e.URI, Insecure: e.Insecure}
 		l.Username, _, l.From, _ = sl.secret(e)
 		sl.setPath(&l)

@@ -22,6 +22,29 @@
 //     in-place writer's change would be silently lost, while a renamed file is
 //     a new inode that Apptainer's late write cannot reach.
 //
+// # How it reads and edits
+//
+// Two readers give the same result, and the edits do not care which ran:
+//
+//   - fast.go reads the layouts Apptainer, SingularityCE, remoteyaml and
+//     people write: block style at any indentation, plain and quoted
+//     scalars, blank lines, comments on their own lines and beside keys. A
+//     get takes only its Config (fastDecode); an edit also takes a yaml.v3
+//     node tree with the lines and columns yaml.v3 would give (fastParse).
+//     On anything else, including every error, it gives up.
+//   - yaml.v3 reads everything else (anchors, flow style, CRLF, escapes,
+//     non-ASCII values, multi-line scalars), strictly, and reports the
+//     errors. It is also the fast path's judge: FuzzFastParse and
+//     FuzzFastDecode check that whatever the fast path accepts, yaml.v3
+//     decodes to the same Config and node tree.
+//
+// The line edits (lines.go, edits.go) find what to change through that node
+// tree, so a file outside the fast path keeps its layout under an edit too.
+// The tree edit (tree.go) is the fallback for what the line edits cannot
+// express. Document.apply checks either result by decoding it (the fast
+// path again, for a line edit's usual output) and comparing with the
+// intended Config.
+//
 // # Where the file is
 //
 // Locate follows the real programs, with one override of remoteyaml's own:

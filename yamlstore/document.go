@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"reflect"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -86,6 +86,10 @@ func (d *Document) Bytes() []byte { return d.src }
 
 // Config returns a copy of what the document decodes to.
 func (d *Document) Config() Config { return cloneConfig(d.cfg) }
+
+// Credentials returns the logins in file order without copying them: a get
+// looks through thousands. The caller must not modify the slice.
+func (d *Document) Credentials() []Credential { return d.cfg.Credentials }
 
 // SameURI is the rule Apptainer and SingularityCE use to decide that two
 // logins are the same (internal/pkg/remote/util SameURI): equal scheme and
@@ -258,14 +262,14 @@ func safeLines(src []byte, lines func() ([]byte, error)) (out []byte, err error)
 func accept(out []byte, want Config) (*Document, bool) {
 	if cfg, ok := fastDecode(out); ok {
 		// The fast path only accepts a mapping with keys: a document.
-		return &Document{src: out, cfg: cfg, lazy: true}, reflect.DeepEqual(normalize(cfg), normalize(want))
+		return &Document{src: out, cfg: cfg, lazy: true}, sameConfig(cfg, want)
 	}
 	out = loadable(out)
 	nd, err := Parse(out)
 	if err != nil {
 		return nil, false
 	}
-	return nd, reflect.DeepEqual(normalize(nd.cfg), normalize(want))
+	return nd, sameConfig(nd.cfg, want)
 }
 
 // loadable fixes the one valid-YAML shape the real programs refuse: a file
@@ -326,6 +330,28 @@ func cloneConfig(c Config) Config {
 	}
 	out.Credentials = append([]Credential(nil), c.Credentials...)
 	return out
+}
+
+// sameConfig is reflect.DeepEqual(normalize(a), normalize(b)) without the
+// copies and the reflection: it runs on every edit, over every login.
+func sameConfig(a, b Config) bool {
+	if a.Active != b.Active || len(a.Remotes) != len(b.Remotes) || !slices.Equal(a.Credentials, b.Credentials) {
+		return false
+	}
+	for name, ra := range a.Remotes {
+		rb, ok := b.Remotes[name]
+		if !ok || (ra == nil) != (rb == nil) {
+			return false
+		}
+		if ra == nil {
+			continue
+		}
+		if ra.URI != rb.URI || ra.Token != rb.Token || ra.System != rb.System || ra.Exclusive != rb.Exclusive ||
+			ra.Insecure != rb.Insecure || !slices.Equal(ra.Keyservers, rb.Keyservers) {
+			return false
+		}
+	}
+	return true
 }
 
 // normalize erases differences that decoding cannot see (nil versus empty).

@@ -1,14 +1,17 @@
 package yamlstore
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
 
-// fastParse decodes the layout Apptainer, SingularityCE and remoteyaml
-// write (block style, plain scalars, whole-line comments) without yaml.v3,
+// fastParse decodes the layout Apptainer, SingularityCE, remoteyaml and
+// people write (block style, any indentation, plain and quoted scalars,
+// blank lines, comments on their own lines and beside keys) without yaml.v3,
 // which costs about 8 µs per login: a credential helper is started once per
 // lookup, so decoding is most of its run time. It builds the same Config
 // and a node tree with the same kinds, values, lines and columns yaml.v3
@@ -30,12 +33,9 @@ func fastParseMode(data []byte, nodes bool) (cfg Config, root *yaml.Node, ok boo
 	if len(data) > MaxSize {
 		return Config{}, nil, false
 	}
-	p := fparser{nodes: nodes}
-	if !p.split(string(data)) || len(p.lines) == 0 {
-		return Config{}, nil, false
-	}
+	p := fparser{src: string(data), data: data, nodes: nodes}
 	root, ok = p.root(&cfg)
-	if !ok || p.i != len(p.lines) {
+	if _, more := p.peek(); !ok || more || p.bad {
 		return Config{}, nil, false
 	}
 	return cfg, root, true
@@ -46,14 +46,23 @@ type fline struct {
 	s       string // the text after the indentation, trailing spaces cut
 }
 
+// fparser reads the text a content line at a time (blank and comment lines
+// skipped), so a large file costs no slice of lines.
 type fparser struct {
-	lines []fline
-	i     int
-	nodes bool        // build the node tree too
-	slab  []yaml.Node // nodes are carved from chunks: one allocation per 256
+	src   string
+	data  []byte // src's bytes, for printable's word loads
+	pos   int    // offset of the first line not yet scanned
+	no    int    // lines scanned
+	cur   fline  // the current content line, if have
+	have  bool
+	bad   bool // a line the fast path does not take: give up
+	nodes bool // build the node tree too
+	slab  []yaml.Node
+	ptrs  []*yaml.Node // Content of mappings, carved like slab
 }
 
 func (p *fparser) newNode() *yaml.Node {
+	// Nodes are carved from chunks: one allocation per 256.
 	if len(p.slab) == cap(p.slab) {
 		p.slab = make([]yaml.Node, 0, 256)
 	}
@@ -61,61 +70,203 @@ func (p *fparser) newNode() *yaml.Node {
 	return &p.slab[len(p.slab)-1]
 }
 
-func (p *fparser) split(s string) bool {
-	p.lines = make([]fline, 0, strings.Count(s, "\n")+1)
-	no := 0
-	for len(s) > 0 {
-		no++
-		var l string
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			l, s = s[:i], s[i+1:]
-		} else {
-			l, s = s, ""
+// peek returns the current content line; more is false at the end of the
+// text or at a line the fast path refuses (then p.bad is set).
+func (p *fparser) peek() (l fline, more bool) {
+	if p.have {
+		return p.cur, true
+	}
+	for !p.bad && p.pos < len(p.src) {
+		start, end, next := p.pos, len(p.src), len(p.src)
+		if i := strings.IndexByte(p.src[start:], '\n'); i >= 0 {
+			end, next = start+i, start+i+1
 		}
-		for i := 0; i < len(l); i++ {
-			// Printable ASCII only: yaml.v3 refuses control characters even
-			// in comments, and treats some Unicode as line breaks.
-			if l[i] < 0x20 || l[i] > 0x7e {
-				return false
-			}
+		p.no++
+		p.pos = next
+		ind := start
+		for ind < end && p.src[ind] == ' ' {
+			ind++
 		}
-		t := strings.TrimLeft(l, " ")
-		if t == "" || t[0] == '#' {
+		if ind == end {
 			continue
 		}
-		p.lines = append(p.lines, fline{no, len(l) - len(t), strings.TrimRight(t, " ")})
-	}
-	return true
-}
-
-func (p *fparser) peek() (fline, bool) {
-	if p.i < len(p.lines) {
-		return p.lines[p.i], true
+		if p.src[ind] == '#' {
+			p.bad = !commentText(p.data[ind:end])
+			continue
+		}
+		if !printable(p.data[ind:end]) {
+			p.bad = true
+			return fline{}, false
+		}
+		for p.src[end-1] == ' ' {
+			end--
+		}
+		p.cur, p.have = fline{p.no, ind - start, p.src[ind:end]}, true
+		return p.cur, true
 	}
 	return fline{}, false
 }
 
-// kv splits "key: value" or "key:" found at byte column col of line l.
-func kv(l fline, off int) (key, val string, valCol int, ok bool) {
+// advance moves past the current line.
+func (p *fparser) advance() { p.have = false }
+
+// printable reports whether s is printable ASCII only: yaml.v3 refuses
+// control characters, and reads some Unicode as line breaks. It tests eight
+// bytes at a time, as this runs over every byte of the file.
+func printable(s []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(s) >= 8 {
+		x := binary.LittleEndian.Uint64(s)
+		// A byte below 0x20 borrows through its high bit in x-0x20…;
+		// one above 0x7e carries into it in x+0x01…, or had it set.
+		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for _, c := range s {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// commentText reports whether a whole-line comment holds only text yaml.v3
+// takes as one comment: printable ASCII, or UTF-8 for people's names and
+// languages, but none of what YAML reads as a line break (U+0085, U+2028,
+// U+2029), a byte order mark, or a non-printable character.
+func commentText(t []byte) bool {
+	if printable(t) {
+		return true
+	}
+	if !utf8.Valid(t) {
+		return false
+	}
+	for _, r := range string(t) {
+		switch {
+		case r >= 0x20 && r <= 0x7e:
+		case r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
+		case r >= 0xe000 && r <= 0xfffd && r != 0xfeff:
+		case r >= 0x10000 && r <= 0x10ffff:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// fval is the value after a key: plain or quoted (style), at byte column
+// col; present is false after a bare "key:" (a block or a null follows).
+type fval struct {
+	s       string
+	style   yaml.Style
+	col     int
+	present bool
+}
+
+// kv splits "key: value", "key:" and either followed by a comment, found at
+// byte offset off of line l.
+func kv(l fline, off int) (key string, v fval, ok bool) {
 	s := l.s[off:]
 	c := strings.IndexByte(s, ':')
 	if c <= 0 || !plainKey(s[:c]) {
-		return "", "", 0, false
+		return "", fval{}, false
 	}
 	key, rest := s[:c], s[c+1:]
 	if rest == "" {
-		return key, "", 0, true
+		return key, fval{}, true
 	}
 	if rest[0] != ' ' {
-		return "", "", 0, false
+		return "", fval{}, false
 	}
-	val = strings.TrimLeft(rest, " ")
-	return key, val, l.ind + off + c + 1 + (len(rest) - len(val)), val != ""
+	val := skipSpaces(rest)
+	if val[0] == '#' {
+		return key, fval{}, true
+	}
+	v = fval{col: l.ind + off + c + 1 + (len(rest) - len(val)), present: true}
+	switch val[0] {
+	case '\'', '"':
+		var n int
+		if v.s, n, ok = quoted(val); !ok || !comment(val[n:]) {
+			return "", fval{}, false
+		}
+		if val[0] == '"' {
+			v.style = yaml.DoubleQuotedStyle
+		} else {
+			v.style = yaml.SingleQuotedStyle
+		}
+	default:
+		// A plain scalar ends where a comment starts: a '#' after a space.
+		if strings.IndexByte(val, '#') >= 0 {
+			if i := strings.Index(val, " #"); i >= 0 {
+				val = strings.TrimRight(val[:i], " ")
+			}
+		}
+		v.s = val
+	}
+	return key, v, true
 }
 
-var (
-	special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", "<<"}
-)
+// quoted reads the quoted scalar at the start of s: single-quoted (a
+// doubled quote stands for one), or double-quoted without escapes (a
+// backslash gives up).
+// It returns the value and the bytes it took.
+func quoted(s string) (string, int, bool) {
+	q := s[0]
+	if q == '"' {
+		i := strings.IndexByte(s[1:], '"')
+		if i < 0 || strings.IndexByte(s[1:1+i], '\\') >= 0 {
+			return "", 0, false
+		}
+		return s[1 : 1+i], i + 2, true
+	}
+	var b []byte // only for values with a doubled quote
+	start := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] != '\'' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\'' {
+			b = append(b, s[start:i+1]...)
+			i++
+			start = i + 1
+			continue
+		}
+		if b == nil {
+			return s[1:i], i + 1, true
+		}
+		return string(append(b, s[start:i]...)), i + 1, true
+	}
+	return "", 0, false
+}
+
+// skipSpaces is strings.TrimLeft(s, " "), which is slower for one byte.
+func skipSpaces(s string) string {
+	i := 0
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return s[i:]
+}
+
+// comment reports whether s, what follows a quoted scalar, is nothing or
+// spaces and a comment.
+func comment(s string) bool {
+	t := skipSpaces(s)
+	return t == "" || (t[0] == '#' && len(t) < len(s))
+}
+
+var special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", "<<"}
+
+// plainByte holds the bytes plainString allows: a table, because every
+// byte of every value is looked up.
+var plainByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:/@+=- ", byte(c)) >= 0
+	}
+	return t
+}()
 
 func plainKey(k string) bool {
 	for i := 0; i < len(k); i++ {
@@ -129,7 +280,7 @@ func plainKey(k string) bool {
 
 // isSpecial reports a word YAML resolves to a bool, a null or a merge key.
 func isSpecial(v string) bool {
-	if len(v) > 5 {
+	if len(v) > 5 || strings.IndexByte("tTfFnNyYoO~<", v[0]) < 0 {
 		return false
 	}
 	for _, w := range special {
@@ -168,22 +319,29 @@ func plainString(v string) bool {
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:/@+=- ", c) >= 0) {
+		// ": " or a final ':' would make v a mapping.
+		if !plainByte[c] || c == ':' && (i+1 == len(v) || v[i+1] == ' ') {
 			return false
 		}
 	}
-	if isSpecial(v) {
-		return false
-	}
-	return !strings.Contains(v, ": ") && !strings.HasSuffix(v, ":") && !numberLike(v)
+	return !isSpecial(v) && !numberLike(v)
+}
+
+// stringValue reports whether v decodes into a string field as exactly v.s.
+func stringValue(v fval) bool {
+	return v.present && (v.style != 0 || plainString(v.s))
 }
 
 func (p *fparser) scalar(tag, v string, line, col int) *yaml.Node {
+	return p.value(tag, fval{s: v, col: col}, line)
+}
+
+func (p *fparser) value(tag string, v fval, line int) *yaml.Node {
 	if !p.nodes {
 		return nil
 	}
 	n := p.newNode()
-	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v, Line: line, Column: col + 1}
+	*n = yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v.s, Style: v.style, Line: line, Column: v.col + 1}
 	return n
 }
 
@@ -209,10 +367,12 @@ func (p *fparser) add(n *yaml.Node, children ...*yaml.Node) {
 // fields parses the block mapping whose first key is at byte column col of
 // the current line (after a "- " when inItem), reading only the keys in
 // kinds ("s" string, "b" bool, "q" nested Keyservers). set receives values.
-func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k, v string), nested func(k, v string) map[string]byte) (*yaml.Node, bool) {
+func (p *fparser) fields(col int, inItem bool, kinds kindOf, set func(k, v string), nested func(k, v string) kindOf) (*yaml.Node, bool) {
 	m := p.node(yaml.MappingNode, "!!map")
 	var seenArr [8]string // a handful of keys: an array beats a map
 	seen := seenArr[:0]
+	var kidsArr [12]*yaml.Node
+	kids := kidsArr[:0]
 	first := true
 	for {
 		l, more := p.peek()
@@ -225,8 +385,8 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 		} else if l.ind != col || strings.HasPrefix(l.s, "- ") || l.s == "-" {
 			break
 		}
-		key, val, vcol, ok := kv(l, off)
-		kind := kinds[key]
+		key, val, ok := kv(l, off)
+		kind := kinds(key)
 		if !ok || kind == 0 || contains(seen, key) {
 			return nil, false
 		}
@@ -238,39 +398,56 @@ func (p *fparser) fields(col int, inItem bool, kinds map[string]byte, set func(k
 			first = false
 		}
 		k := p.scalar("!!str", key, l.no, col)
-		p.i++
+		p.advance()
 		var v *yaml.Node
 		switch kind {
 		case 's':
-			if !plainString(val) {
+			if !stringValue(val) {
 				return nil, false
 			}
-			v = p.scalar("!!str", val, l.no, vcol)
-			set(key, val)
+			v = p.value("!!str", val, l.no)
+			set(key, val.s)
 		case 'b':
-			if val != "true" && val != "false" {
+			if val.style != 0 || val.s != "true" && val.s != "false" {
 				return nil, false
 			}
-			v = p.scalar("!!bool", val, l.no, vcol)
-			set(key, val)
+			v = p.value("!!bool", val, l.no)
+			set(key, val.s)
 		case 'q':
-			if val != "" {
+			if val.present {
 				return nil, false
 			}
 			if v, ok = p.items(col, nested); !ok {
 				return nil, false
 			}
 		}
-		p.add(m, k, v)
+		if p.nodes {
+			kids = append(kids, k, v)
+		}
+	}
+	if p.nodes {
+		m.Content = p.carve(kids)
 	}
 	return m, !first
+}
+
+// carve copies a mapping's children into a chunk shared with other
+// mappings: one allocation per 1,024 pointers instead of a growing slice
+// per mapping. The capacity is cut to the length, so an append copies.
+func (p *fparser) carve(kids []*yaml.Node) []*yaml.Node {
+	if len(kids) > cap(p.ptrs)-len(p.ptrs) {
+		p.ptrs = make([]*yaml.Node, 0, max(1024, len(kids)))
+	}
+	n := len(p.ptrs)
+	p.ptrs = append(p.ptrs, kids...)
+	return p.ptrs[n:len(p.ptrs):len(p.ptrs)]
 }
 
 // items parses a block sequence of mappings whose dashes sit at a column at
 // least parentCol (YAML lets a sequence share its key's indentation). item
 // is called with an empty key when an item starts, and returns the item's
 // schema then; after that it receives each field.
-func (p *fparser) items(parentCol int, item func(k, v string) map[string]byte) (*yaml.Node, bool) {
+func (p *fparser) items(parentCol int, item func(k, v string) kindOf) (*yaml.Node, bool) {
 	s := p.node(yaml.SequenceNode, "!!seq")
 	dash := -1
 	for {
@@ -285,7 +462,7 @@ func (p *fparser) items(parentCol int, item func(k, v string) map[string]byte) (
 			}
 		}
 		rest := l.s[2:]
-		key := l.ind + 2 + len(rest) - len(strings.TrimLeft(rest, " "))
+		key := l.ind + 2 + len(rest) - len(skipSpaces(rest))
 		kinds := item("", "")
 		m, ok := p.fields(key, true, kinds, func(k, v string) { item(k, v) }, nil)
 		if !ok {
@@ -296,11 +473,41 @@ func (p *fparser) items(parentCol int, item func(k, v string) map[string]byte) (
 	return s, dash >= 0
 }
 
-var (
-	keyserverKinds  = map[string]byte{"URI": 's', "Skip": 'b', "External": 'b', "Insecure": 'b'}
-	credentialKinds = map[string]byte{"URI": 's', "Auth": 's', "Insecure": 'b'}
-	remoteKinds     = map[string]byte{"URI": 's', "Token": 's', "System": 'b', "Exclusive": 'b', "Insecure": 'b', "Keyservers": 'q'}
-)
+// kindOf gives the kind of a key of one mapping, 0 for a key it lacks: a
+// switch, because it runs for every line.
+type kindOf func(key string) byte
+
+func keyserverKinds(k string) byte {
+	switch k {
+	case "URI":
+		return 's'
+	case "Skip", "External", "Insecure":
+		return 'b'
+	}
+	return 0
+}
+
+func credentialKinds(k string) byte {
+	switch k {
+	case "URI", "Auth":
+		return 's'
+	case "Insecure":
+		return 'b'
+	}
+	return 0
+}
+
+func remoteKinds(k string) byte {
+	switch k {
+	case "URI", "Token":
+		return 's'
+	case "System", "Exclusive", "Insecure":
+		return 'b'
+	case "Keyservers":
+		return 'q'
+	}
+	return 0
+}
 
 func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 	root := p.node(yaml.MappingNode, "!!map")
@@ -310,7 +517,7 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 		if !more {
 			break
 		}
-		key, val, vcol, ok := kv(l, 0)
+		key, val, ok := kv(l, 0)
 		if l.ind != 0 || !ok || seen[key] {
 			return nil, false
 		}
@@ -319,17 +526,17 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			root.Line, root.Column = l.no, 1
 		}
 		k := p.scalar("!!str", key, l.no, 0)
-		p.i++
+		p.advance()
 		var v *yaml.Node
 		switch key {
 		case "Active":
-			if !plainString(val) {
+			if !stringValue(val) {
 				return nil, false
 			}
-			cfg.Active = val
-			v = p.scalar("!!str", val, l.no, vcol)
+			cfg.Active = val.s
+			v = p.value("!!str", val, l.no)
 		case "Remotes":
-			if val != "" {
+			if val.present {
 				return nil, false
 			}
 			if v, ok = p.remotes(cfg); !ok {
@@ -337,10 +544,10 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			}
 		case "Credentials":
 			var cur *Credential
-			if val != "" {
+			if val.present {
 				return nil, false
 			}
-			v, ok = p.items(0, func(k, v string) map[string]byte {
+			v, ok = p.items(0, func(k, v string) kindOf {
 				switch k {
 				case "":
 					cfg.Credentials = append(cfg.Credentials, Credential{})
@@ -382,11 +589,11 @@ func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
 		if !more || l.ind != col {
 			break
 		}
-		name, val, _, ok := kv(l, 0)
-		if !ok || val != "" || cfg.Remotes[name] != nil {
+		name, val, ok := kv(l, 0)
+		if !ok || val.present || cfg.Remotes[name] != nil {
 			return nil, false
 		}
-		p.i++
+		p.advance()
 		next, more := p.peek()
 		if !more || next.ind <= col {
 			return nil, false
@@ -407,7 +614,7 @@ func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {
 			case "Insecure":
 				r.Insecure = v == "true"
 			}
-		}, func(k, v string) map[string]byte {
+		}, func(k, v string) kindOf {
 			switch k {
 			case "":
 				r.Keyservers = append(r.Keyservers, Keyserver{})

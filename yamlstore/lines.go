@@ -20,11 +20,13 @@ var errLayout = errors.New("layout not handled by line edits")
 type text struct {
 	lines []string
 	eol   string
+	size  int // bytes in all lines
 }
 
 func splitText(src []byte) text {
-	t := text{eol: "\n"}
+	t := text{eol: "\n", size: len(src)}
 	s := string(src)
+	t.lines = make([]string, 0, strings.Count(s, "\n")+1)
 	for len(s) > 0 {
 		i := strings.IndexByte(s, '\n')
 		if i < 0 {
@@ -54,6 +56,13 @@ func (t text) apply(edits []edit) []byte {
 		}
 	}
 	var b strings.Builder
+	grow := t.size
+	for _, e := range edits {
+		for _, r := range e.repl {
+			grow += len(r) + len(t.eol)
+		}
+	}
+	b.Grow(grow)
 	pos := 0
 	emit := func(line string) {
 		b.WriteString(line)

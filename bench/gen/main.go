@@ -1,5 +1,7 @@
 // Command gen writes the benchmark datasets: N registry logins as
-//   - an Apptainer remote.yaml (4-space indent, Apptainer's layout),
+//   - a remote.yaml in Apptainer's layout (4-space indent), or with
+//     -layout hand in a hand-edited one (comments above and beside entries,
+//     blank lines, quoted scalars, 2-space indent),
 //   - plaintext files laid out as docker-credential-pass stores them
 //     (<store>/docker-credential-helpers/<base64url(server)>/<username>, to be
 //     gpg-encrypted by the caller; their paths are printed NUL-separated on stdout),
@@ -51,20 +53,40 @@ func main() {
 	keyring := flag.String("keyring", "", "write a gnome-keyring login.keyring here")
 	keyringPassword := flag.String("keyring-password", "bench", "the keyring's password (empty: textual, unencrypted format)")
 	mid := flag.Bool("mid", false, "print the middle entry's server URL and username and exit")
+	last := flag.Bool("last", false, "print the last entry's server URL and username and exit")
+	layout := flag.String("layout", "apptainer", "layout of -remote: apptainer (as Apptainer writes it) or hand (hand-edited: comments above and beside entries, blank lines, quoted scalars, 2-space indentation)")
 	flag.Parse()
 
-	if *mid {
+	if *mid || *last {
 		m := *n/2 + 1
+		if *last {
+			m = *n
+		}
 		fmt.Printf("%s %s\n", host(m), user(m))
 		return
 	}
 	if *remote != "" {
-		check(writeFile(*remote, func(w *bufio.Writer) {
-			w.WriteString("Active: DefaultRemote\nRemotes:\n    DefaultRemote:\n        URI: cloud.apptainer.org\n        System: true\n        Exclusive: false\nCredentials:\n")
-			for i := 1; i <= *n; i++ {
-				fmt.Fprintf(w, "    - URI: docker://%s\n      Auth: Basic %s\n      Insecure: false\n", host(i), basicAuth(i))
-			}
-		}))
+		switch *layout {
+		case "apptainer":
+			check(writeFile(*remote, func(w *bufio.Writer) {
+				w.WriteString("Active: DefaultRemote\nRemotes:\n    DefaultRemote:\n        URI: cloud.apptainer.org\n        System: true\n        Exclusive: false\nCredentials:\n")
+				for i := 1; i <= *n; i++ {
+					fmt.Fprintf(w, "    - URI: docker://%s\n      Auth: Basic %s\n      Insecure: false\n", host(i), basicAuth(i))
+				}
+			}))
+		case "hand":
+			check(writeFile(*remote, func(w *bufio.Writer) {
+				w.WriteString("# My remote.yaml, kept by hand.\n# Do not remove the comments.\nActive: \"DefaultRemote\"\n\n" +
+					"Remotes:\n  # the default one\n  DefaultRemote:\n    URI: 'cloud.apptainer.org'   # the cloud\n    System: true\n    Exclusive: false\n\n" +
+					"Credentials:\n")
+				for i := 1; i <= *n; i++ {
+					fmt.Fprintf(w, "  # login %d\n  - URI: \"docker://%s\"   # beside the entry\n    Auth: 'Basic %s'\n    Insecure: false\n\n", i, host(i), basicAuth(i))
+				}
+				w.WriteString("# trailing comment\n")
+			}))
+		default:
+			check(fmt.Errorf("-layout %q: want apptainer or hand", *layout))
+		}
 	}
 	if *remoteKeyring != "" {
 		check(writeFile(*remoteKeyring, func(w *bufio.Writer) {
