@@ -7,9 +7,12 @@
 #   crun, conmon and the CNI plugins, run rootful with vfs storage by the
 #   tests), apache2-utils (htpasswd, bcrypt), openssl; gnome-keyring, dbus,
 #   libsecret-tools and libglib2.0-bin (gdbus) for the keyring backend's tests
-#   (integration/with-keyring.sh); nginx-light for remote-login's keyserver tests.
-#   go install, pinned: crane, oras, regctl into $(go env GOBIN) or
-#   $(go env GOPATH)/bin, where the tests also look.
+#   (integration/with-keyring.sh); nginx-light for remote-login's keyserver tests;
+#   man-db, zsh and fish for the installed man pages and completions
+#   (integration/install_test.go); rpm and file for `make dist-check`.
+#   go install, pinned: crane, oras, regctl, and for `make dist` nfpm,
+#   go-licenses and cyclonedx-gomod, into $(go env GOBIN) or
+#   $(go env GOPATH)/bin, where the tests and the Makefile also look.
 #   Not installed: the docker CLI (only its client is needed; the tests use
 #   the one on PATH and skip with the reason if there is none) and a token
 #   server (cesanta/docker_auth is not served by the Go module proxy; the
@@ -20,8 +23,11 @@ export DEBIAN_FRONTEND=noninteractive
 CRANE_VERSION=v0.22.1   # github.com/google/go-containerregistry
 ORAS_VERSION=v1.3.6     # oras.land/oras
 REGCTL_VERSION=v0.11.7  # github.com/regclient/regclient
+NFPM_VERSION=v2.45.2           # github.com/goreleaser/nfpm/v2: .deb and .rpm
+GO_LICENSES_VERSION=v1.6.0     # github.com/google/go-licenses: third-party notices
+CYCLONEDX_GOMOD_VERSION=v1.10.0  # github.com/CycloneDX/cyclonedx-gomod: SBOM
 
-APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates gnome-keyring dbus libsecret-tools libglib2.0-bin nginx-light)
+APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates gnome-keyring dbus libsecret-tools libglib2.0-bin nginx-light man-db zsh fish rpm file)
 
 log() { printf '==> %s\n' "$*"; }
 
@@ -75,6 +81,9 @@ go_tool() {
 go_tool crane github.com/google/go-containerregistry/cmd/crane github.com/google/go-containerregistry "$CRANE_VERSION"
 go_tool oras oras.land/oras/cmd/oras oras.land/oras "$ORAS_VERSION"
 go_tool regctl github.com/regclient/regclient/cmd/regctl github.com/regclient/regclient "$REGCTL_VERSION"
+go_tool nfpm github.com/goreleaser/nfpm/v2/cmd/nfpm github.com/goreleaser/nfpm/v2 "$NFPM_VERSION"
+go_tool go-licenses github.com/google/go-licenses github.com/google/go-licenses "$GO_LICENSES_VERSION"
+go_tool cyclonedx-gomod github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod github.com/CycloneDX/cyclonedx-gomod "$CYCLONEDX_GOMOD_VERSION"
 
 # --- Versions ---------------------------------------------------------------
 export PATH="$PATH:$GOBIN_DIR"
@@ -96,5 +105,11 @@ ver openssl openssl version
 ver crane crane version
 ver oras sh -c 'oras version | head -n1'
 ver regctl regctl version --format '{{.VCSTag}}'
+modver() { go version -m "$(command -v "$1")" | grep -P '^\tmod\t' | cut -f4; } # what go install built
+ver nfpm modver nfpm
+ver go-licenses modver go-licenses
+ver cyclonedx-gomod modver cyclonedx-gomod
+ver rpm rpm --version
+ver man man --version
 ver docker docker --version
 ver go go version

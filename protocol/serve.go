@@ -36,7 +36,7 @@ func Serve(h credentials.Helper, args []string, stdin io.Reader, stdout io.Write
 		credentials.PrintVersion(stdout)
 		return 0
 	case "--help", "-h":
-		fmt.Fprintln(stdout, usage)
+		fmt.Fprintf(stdout, "%s\n\n%s\n", usage, Help)
 		return 0
 	}
 	var in []byte

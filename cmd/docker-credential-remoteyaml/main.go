@@ -13,6 +13,9 @@ import (
 	"github.com/remoteyaml/remoteyaml/safetext"
 )
 
+// version is set by `make dist VERSION=…` (-X main.version).
+var version = ""
+
 func main() {
 	// A helper lives for milliseconds and allocates a few times the size of
 	// remote.yaml, all of which its exit frees: collecting garbage before
@@ -32,10 +35,14 @@ func main() {
 	os.Exit(protocol.Serve(protocol.Helper{Store: store}, os.Args, os.Stdin, os.Stdout))
 }
 
-// buildVersion is the module version from the build info: the tag for
-// `go install …@version`, a pseudo-version from the VCS stamp for a build in
-// a checkout (the Makefile asks for the stamp), "(devel)" otherwise.
+// buildVersion is the release's version when one was stamped, else the
+// module version from the build info: the tag for `go install …@version`,
+// a pseudo-version from the VCS stamp for a build in a checkout (the
+// Makefile asks for the stamp), "(devel)" otherwise.
 func buildVersion() string {
+	if version != "" {
+		return version
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version
 	}

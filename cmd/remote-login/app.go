@@ -8,9 +8,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/remoteyaml/remoteyaml/completion"
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/sysremote"
@@ -27,17 +29,43 @@ const (
 	exitAborted = 3 // the user gave no answer at a prompt (Ctrl-D, empty input, Ctrl-C), or stopped a check
 )
 
-const exitCodesHelp = `EXIT STATUS
-   0  done (also: the replace prompt answered N; already logged in; setup or
-      migrate with nothing to change)
-   1  refused or failed: the server refused the credential or could not be
-      reached (DNS, TLS, proxy, timeout), nothing to log out, a file cannot
-      be read or written (remote.yaml, --token-file, --ca-file)
-   2  usage: unknown flag, bad TARGET, conflicting flags, a secret passed as
-      an argument, or no terminal to prompt on and no --password-stdin or
-      --token-file
-   3  aborted: empty input, Ctrl-D or Ctrl-C at a prompt, or Ctrl-C while a
-      server is checked; nothing was stored`
+// loginExitStatus is the EXIT STATUS of a login, the one command that
+// prompts and so the one that can be aborted at a prompt (3).
+var loginExitStatus = exitStatus(map[int]string{
+	exitOK: "logged in (also: already logged in; the replace prompt answered N)",
+	exitFailed: "the server refused the credential or could not be reached (DNS, " +
+		"TLS, proxy, timeout), or a file cannot be read or written (remote.yaml, " +
+		"--token-file, --ca-file)",
+	exitUsage: "unknown flag, bad TARGET, conflicting flags, a secret passed as " +
+		"an argument, or no terminal to prompt on and no --password-stdin or --token-file",
+	exitAborted: "aborted: empty input, Ctrl-D or Ctrl-C at a prompt, or Ctrl-C while " +
+		"a server is checked; nothing was stored",
+})
+
+// exitStatus renders a command's EXIT STATUS help section: the codes it can
+// return, each with what it means for that command, so no command's help
+// promises a code it never returns.
+func exitStatus(meanings map[int]string) string {
+	codes := make([]int, 0, len(meanings))
+	for c := range meanings {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var b strings.Builder
+	b.WriteString("EXIT STATUS")
+	for _, c := range codes {
+		line := fmt.Sprintf("   %d ", c)
+		for _, w := range strings.Fields(meanings[c]) {
+			if len(line)+1+len(w) > 78 {
+				b.WriteString("\n" + line)
+				line = "     "
+			}
+			line += " " + w
+		}
+		b.WriteString("\n" + line)
+	}
+	return b.String()
+}
 
 // factory holds what commands depend on; tests replace any of it.
 type factory struct {
@@ -151,17 +179,16 @@ func exitCode(err error) int {
 
 func newApp(f *factory) *cli.App {
 	app := &cli.App{
-		Name:                 "remote-login",
-		Usage:                "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
-		UsageText:            "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [--ca-file FILE] [--timeout D] [TARGET]\n   remote-login COMMAND [options] [arguments]",
-		Description:          strings.TrimSpace(loginDescription) + "\n\n" + exitCodesHelp + "\n\n" + filesHelp,
-		Version:              buildVersion(),
-		Reader:               f.IO.In,
-		Writer:               f.IO.Out,
-		ErrWriter:            f.IO.Err,
-		EnableBashCompletion: true,
-		Flags:                loginFlags(),
-		Action:               func(c *cli.Context) error { return loginAction(f, c) },
+		Name:        "remote-login",
+		Usage:       "verified logins for library remotes, keyservers and OCI registries, kept in remote.yaml",
+		UsageText:   "remote-login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [--ca-file FILE] [--timeout D] [TARGET]\n   remote-login COMMAND [options] [arguments]",
+		Description: strings.TrimSpace(loginDescription) + "\n\n" + loginExitStatus + "\n\n" + filesHelp,
+		Version:     buildVersion(),
+		Reader:      f.IO.In,
+		Writer:      f.IO.Out,
+		ErrWriter:   f.IO.Err,
+		Flags:       loginFlags(),
+		Action:      func(c *cli.Context) error { return loginAction(f, c) },
 		Before: func(c *cli.Context) error {
 			// Every command name and alias, the help command's included,
 			// which urfave adds when it runs: none is ever a remote name.
@@ -170,7 +197,6 @@ func newApp(f *factory) *cli.App {
 			}
 			return nil
 		},
-		BashComplete: func(c *cli.Context) { completeTargets(f, c, true) },
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErrorf("%v (see remote-login --help)", err)
 		},
@@ -194,6 +220,16 @@ func run(args []string, f *factory) int { return runContext(context.Background()
 // runContext is run stopped by ctx: main cancels it at Ctrl-C, so a check
 // waiting for a server ends as an abort (exit 3) with nothing stored.
 func runContext(ctx context.Context, args []string, f *factory) int {
+	// Hidden words for the completion scripts and the Makefile's man page,
+	// taken before urfave/cli parses anything.
+	if len(args) > 1 {
+		switch args[1] {
+		case completion.Command:
+			return complete(f, args[2:])
+		case manCommand:
+			return printMan(f, args[2:])
+		}
+	}
 	app := newApp(f)
 	err := app.RunContext(ctx, interspersed(args, app))
 	switch {

@@ -2,72 +2,77 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
+	"github.com/remoteyaml/remoteyaml/completion"
 	"github.com/urfave/cli/v2"
 )
-
-const bashCompletion = `# bash completion for remote-login; load with
-#   source <(remote-login completion bash)
-_remote_login() {
-	local cur="${COMP_WORDS[COMP_CWORD]}"
-	local words
-	if [[ "$cur" == -* ]]; then
-		words=$("${COMP_WORDS[@]:0:COMP_CWORD}" "$cur" --generate-bash-completion 2>/dev/null)
-	else
-		words=$("${COMP_WORDS[@]:0:COMP_CWORD}" --generate-bash-completion 2>/dev/null)
-	fi
-	local IFS=$'\n'
-	COMPREPLY=($(compgen -W "$words" -- "$cur"))
-}
-complete -o default -o nospace -F _remote_login remote-login
-`
-
-const zshCompletion = `# zsh completion for remote-login; load with
-#   source <(remote-login completion zsh)
-autoload -U +X bashcompinit && bashcompinit
-` + bashCompletion
 
 func newCompletionCommand(f *factory) *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
-		Usage:     "print a shell completion script (bash or zsh)",
-		UsageText: "remote-login completion bash|zsh",
+		Usage:     "print a shell completion script (bash, zsh or fish)",
+		UsageText: "remote-login completion bash|zsh|fish",
 		Description: `Prints a script that completes commands, flags, remote names and the URIs
-of the Authenticated Logins.
+of the Authenticated Logins. make install and the packages install them
+where each shell looks; these are for a shell of your own.
 
 EXAMPLES
-   source <(remote-login completion bash)         # this shell
+   source <(remote-login completion bash)         # this bash
+   source <(remote-login completion zsh)          # this zsh
+   remote-login completion fish | source          # this fish
    remote-login completion bash > ~/.local/share/bash-completion/completions/remote-login
 
-` + exitCodesHelp,
+` + exitStatus(map[int]string{
+			exitOK:    "the script was printed",
+			exitUsage: "no shell, or one it has no script for",
+		}),
 		Action: func(c *cli.Context) error {
-			switch c.Args().First() {
-			case "bash":
-				fmt.Fprint(f.IO.Out, bashCompletion)
-			case "zsh":
-				fmt.Fprint(f.IO.Out, zshCompletion)
-			default:
-				return usageErrorf("completion: name the shell: bash or zsh")
+			if c.NArg() != 1 {
+				return usageErrorf("completion: name one shell: %s", strings.Join(completion.Shells, ", "))
 			}
+			script, err := completion.Script(c.Args().First(), "remote-login")
+			if err != nil {
+				return usageErrorf("completion: %v", err)
+			}
+			fmt.Fprint(f.IO.Out, script)
 			return nil
 		},
-		BashComplete: func(*cli.Context) { fmt.Fprintln(f.IO.Out, "bash\nzsh") },
 	}
 }
 
-// completeTargets prints what TARGET can be: remote names and login URIs
-// (and the commands, at the top level).
-func completeTargets(f *factory, c *cli.Context, top bool) {
-	var words []string
-	if top {
-		for _, cmd := range c.App.Commands {
-			if !cmd.Hidden {
-				words = append(words, cmd.Name)
+// complete answers the completion scripts: words are what follows
+// `remote-login __complete`, the last one being typed.
+func complete(f *factory, words []string) int {
+	src := completion.Source{
+		Args: func(cmd string, pos int) []string {
+			switch {
+			case pos > 0:
+				return nil
+			case cmd == "", cmd == "login", cmd == "logout", cmd == "status":
+				return targets(f)
+			case cmd == "completion":
+				return completion.Shells
 			}
-		}
+			return nil
+		},
+		Values: func(cmd, flag string) []string {
+			if cmd == "migrate" && flag == "to" {
+				return []string{"keyring", "file"}
+			}
+			return nil
+		},
 	}
+	words = append([]string{"remote-login"}, words...)
+	for _, c := range completion.Candidates(newApp(f), src, words) {
+		fmt.Fprintln(f.IO.Out, c)
+	}
+	return exitOK
+}
+
+// targets is what TARGET can be: remote names, login URIs and the schemes.
+func targets(f *factory) []string {
+	words := []string{"docker://", "oras://", "https://"}
 	if file, err := f.remoteFile(); err == nil {
 		if doc, err := file.Read(); err == nil {
 			cfg := doc.Config()
@@ -82,7 +87,5 @@ func completeTargets(f *factory, c *cli.Context, top bool) {
 			}
 		}
 	}
-	words = append(words, "docker://", "oras://", "https://")
-	sort.Strings(words)
-	fmt.Fprintln(f.IO.Out, strings.Join(words, "\n"))
+	return words
 }

@@ -41,7 +41,11 @@ EXAMPLES
    remote-login import --dry-run
    remote-login import
 
-` + exitCodesHelp,
+` + exitStatus(map[int]string{
+			exitOK:     "every login found was moved (or, with --dry-run, listed)",
+			exitFailed: "a login was left where it was (the reason is printed), or a file cannot be read",
+			exitUsage:  "an unknown flag or an argument",
+		}),
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would be moved; change nothing"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {

@@ -16,17 +16,12 @@ import (
 // the flags after it are that command's. "--" ends the flags, and
 // everything after it stays an argument. With --help the arguments go:
 // the help of the command is asked for. A flag that takes a
-// value keeps the word after it. The shell-completion flag, which urfave
-// looks for as the last word, stays last.
+// value keeps the word after it.
 func interspersed(args []string, app *cli.App) []string {
 	if len(args) < 2 {
 		return args
 	}
 	rest := args[1:]
-	var tail []string
-	if last := rest[len(rest)-1]; last == "--generate-bash-completion" {
-		rest, tail = rest[:len(rest)-1], []string{last}
-	}
 	out := []string{args[0]}
 	// The top level: flags before the first argument are the app's.
 	flags, i := app.Flags, 0
@@ -48,8 +43,7 @@ func interspersed(args []string, app *cli.App) []string {
 			flags, i = cmd.Flags, i+1
 		}
 	}
-	out = append(out, reorder(rest[i:], flags)...)
-	return append(out, tail...)
+	return append(out, reorder(rest[i:], flags)...)
 }
 
 // reorder puts the flags of args (with their values) before the arguments.

@@ -22,11 +22,9 @@ func TestInterspersed(t *testing.T) {
 		{"migrate file --to keyring", "migrate --to keyring file"},
 		{"completion bash --help", "completion --help"},
 		{"logout docker://h -h", "logout -h"},
-		// "--" ends the flags; the completion flag stays last
+		// "--" ends the flags
 		{"logout -- -odd-name", "logout -- -odd-name"},
 		{"docker://h -- -u", "-- docker://h -u"},
-		{"logout --generate-bash-completion", "logout --generate-bash-completion"},
-		{"docker://h -u alice --generate-bash-completion", "-u alice docker://h --generate-bash-completion"},
 		// a value that looks like a command stays the flag's
 		{"-u list docker://h", "-u list docker://h"},
 		{"", ""},

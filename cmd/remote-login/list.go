@@ -57,7 +57,11 @@ EXAMPLES
    remote-login list
    remote-login list --json | jq -r '.logins[].uri'
 
-` + exitCodesHelp,
+` + exitStatus(map[int]string{
+			exitOK:     "listed",
+			exitFailed: "remote.yaml cannot be read",
+			exitUsage:  "an unknown flag or an argument",
+		}),
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

@@ -115,13 +115,12 @@ func loginFlags() []cli.Flag {
 
 func newLoginCommand(f *factory) *cli.Command {
 	return &cli.Command{
-		Name:         "login",
-		Usage:        "log in to a remote, registry or keyserver (the default command)",
-		UsageText:    "remote-login login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [--ca-file FILE] [--timeout D] [TARGET]",
-		Description:  strings.TrimSpace(loginDescription) + "\n\n   A command's name (list, logout, help, version, ...) is never read as a\n   remote name.\n\n" + exitCodesHelp,
-		Flags:        loginFlags(),
-		Action:       func(c *cli.Context) error { return loginAction(f, c) },
-		BashComplete: func(c *cli.Context) { completeTargets(f, c, false) },
+		Name:        "login",
+		Usage:       "log in to a remote, registry or keyserver (the default command)",
+		UsageText:   "remote-login login [--username USER] [--password-stdin | --token-file FILE] [--insecure] [--ca-file FILE] [--timeout D] [TARGET]",
+		Description: strings.TrimSpace(loginDescription) + "\n\n   A command's name (list, logout, help, version, ...) is never read as a\n   remote name.\n\n" + loginExitStatus,
+		Flags:       loginFlags(),
+		Action:      func(c *cli.Context) error { return loginAction(f, c) },
 	}
 }
 

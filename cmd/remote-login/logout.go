@@ -38,14 +38,17 @@ EXAMPLES
    remote-login logout registry.example.com:5000
    remote-login logout https://keys.example.com
 
-` + exitCodesHelp,
+` + exitStatus(map[int]string{
+			exitOK:     "logged out",
+			exitFailed: "nothing is stored for TARGET, or remote.yaml (or the keyring) cannot be read or written",
+			exitUsage:  "an unknown flag, or not exactly one TARGET, or a bad one",
+		}),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageErrorf("logout takes one TARGET, got %d arguments", c.NArg())
 			}
 			return runLogout(f, &logoutOptions{Target: c.Args().First()})
 		},
-		BashComplete: func(c *cli.Context) { completeTargets(f, c, false) },
 	}
 }
 

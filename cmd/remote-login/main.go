@@ -15,7 +15,7 @@ import (
 	"runtime/debug"
 )
 
-// version is set by the Makefile (-X main.version).
+// version is set by `make dist VERSION=…` (-X main.version).
 var version = ""
 
 func main() {

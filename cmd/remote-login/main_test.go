@@ -112,7 +112,7 @@ func TestUsage_Errors(t *testing.T) {
 		{"empty stdin", "", []string{"-u", "a", "--password-stdin", "docker://r.example"}, exitUsage, "standard input is empty"},
 		{"logout nothing", "", []string{"logout", "docker://r.example"}, exitFailed, "not logged in"},
 		{"logout keyserver nothing", "", []string{"logout", "https://keys.example"}, exitFailed, "not logged in"},
-		{"completion no shell", "", []string{"completion"}, exitUsage, "bash or zsh"},
+		{"completion no shell", "", []string{"completion"}, exitUsage, "bash, zsh, fish"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,13 +145,13 @@ func TestCompletion(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "complete -o default") {
 		t.Fatalf("completion bash: %d\n%s", r.code, r.stdout)
 	}
-	r = runCmd(t, "", nil, "--generate-bash-completion")
+	r = runCmd(t, "", nil, "__complete", "")
 	for _, w := range []string{"setup", "list", "logout", "lib"} {
 		if !strings.Contains(r.stdout, w+"\n") {
 			t.Errorf("top-level completion lacks %q:\n%s", w, r.stdout)
 		}
 	}
-	r = runCmd(t, "", nil, "logout", "--generate-bash-completion")
+	r = runCmd(t, "", nil, "__complete", "logout", "")
 	if !strings.Contains(r.stdout, "docker://r.example:5000") {
 		t.Errorf("logout completion lacks the login URI:\n%s", r.stdout)
 	}

@@ -31,7 +31,11 @@ EXAMPLES
    remote-login migrate --to keyring
    remote-login migrate --to file
 
-` + exitCodesHelp,
+` + exitStatus(map[int]string{
+			exitOK:     "moved (also: nothing to move)",
+			exitFailed: "remote.yaml or the keyring cannot be read or written; what was moved stays moved, and running it again finishes it",
+			exitUsage:  "an unknown flag, an argument, or --to missing or not keyring or file",
+		}),
 		Flags: []cli.Flag{&cli.StringFlag{Name: "to", Usage: "keyring or file"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {

@@ -68,7 +68,11 @@ EXAMPLES
    remote-login setup --per-registry
    remote-login setup --undo
 
-` + exitCodesHelp,
+` + exitStatus(map[int]string{
+			exitOK:     "set up or undone (also: nothing to change)",
+			exitFailed: "no tool found on PATH, or a config file cannot be read or written",
+			exitUsage:  "an unknown flag or an argument",
+		}),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "docker", Usage: "set up Docker, crane, oras and regctl"},
 			&cli.BoolFlag{Name: "podman", Usage: "set up podman, skopeo and buildah"},

@@ -73,7 +73,6 @@ EXIT STATUS
 			}
 			return runStatus(c, f, &statusOptions{Target: c.Args().First(), JSON: c.Bool("json"), Timeout: c.Duration("timeout")})
 		},
-		BashComplete: func(c *cli.Context) { completeTargets(f, c, false) },
 	}
 }
 

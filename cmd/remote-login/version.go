@@ -12,7 +12,10 @@ func newVersionCommand(f *factory) *cli.Command {
 EXAMPLES
    remote-login version
 
-` + exitCodesHelp,
+` + exitStatus(map[int]string{
+			exitOK:    "the version was printed",
+			exitUsage: "an unknown flag or an argument",
+		}),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageErrorf("version takes no arguments, got %d", c.NArg())

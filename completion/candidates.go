@@ -1,0 +1,167 @@
+package completion
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Source supplies what only the program knows. Both funcs may be nil.
+type Source struct {
+	// Args lists candidates for the positional argument at index pos (0 is
+	// the first after the command) of the command named cmd; cmd is "" for
+	// the app's own action.
+	Args func(cmd string, pos int) []string
+	// Values lists candidates for the value of the flag named flag (its
+	// first name). None means the shell completes file names.
+	Values func(cmd, flag string) []string
+}
+
+// Candidates returns the completions of the last of words (the word being
+// typed, possibly empty); words[0] is the program name. Each candidate
+// starts with that word.
+func Candidates(app *cli.App, src Source, words []string) []string {
+	if len(words) == 0 {
+		return nil
+	}
+	if len(words) == 1 {
+		words = append(words, "")
+	}
+	typed, cur := words[1:len(words)-1], words[len(words)-1]
+
+	var cmd *cli.Command
+	flags := app.Flags
+	pos, dashes, pending := 0, false, ""
+	used := map[string]bool{}
+	for _, w := range typed {
+		switch {
+		case pending != "":
+			pending = ""
+		case dashes || w == "-" || !strings.HasPrefix(w, "-"):
+			if cmd == nil && pos == 0 && !dashes {
+				if c := app.Command(w); c != nil {
+					cmd, flags = c, c.Flags
+					continue
+				}
+			}
+			pos++
+		case w == "--":
+			dashes = true
+		default:
+			name, _, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
+			if f := lookup(flags, name); f != nil {
+				used[f.Names()[0]] = true
+				if takesValue(f) && !hasValue {
+					pending = f.Names()[0]
+				}
+			}
+		}
+	}
+	cmdName := ""
+	if cmd != nil {
+		cmdName = cmd.Name
+	}
+
+	var out []string
+	switch {
+	case pending != "":
+		out = values(src, cmdName, pending, "")
+	case !dashes && strings.HasPrefix(cur, "-"):
+		if name, _, ok := strings.Cut(strings.TrimLeft(cur, "-"), "="); ok {
+			if f := lookup(flags, name); f != nil {
+				prefix := cur[:strings.IndexByte(cur, '=')+1]
+				out = values(src, cmdName, f.Names()[0], prefix)
+			}
+			break
+		}
+		out = flagNames(flags, used, cur)
+		if !used["help"] {
+			out = append(out, "--help", "-h")
+		}
+		if cmd == nil && app.Version != "" && !app.HideVersion && !used["version"] {
+			out = append(out, "--version", "-v")
+		}
+	default:
+		if cmd == nil && pos == 0 && !dashes {
+			for _, c := range app.VisibleCommands() {
+				out = append(out, c.Name)
+			}
+		}
+		if src.Args != nil {
+			out = append(out, src.Args(cmdName, pos)...)
+		}
+	}
+	return matching(out, cur)
+}
+
+func values(src Source, cmd, flag, prefix string) []string {
+	if src.Values == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range src.Values(cmd, flag) {
+		out = append(out, prefix+v)
+	}
+	return out
+}
+
+// flagNames spells each visible flag not yet given: its first name, or the
+// aliases the typed prefix matches when the first name does not.
+func flagNames(flags []cli.Flag, used map[string]bool, cur string) []string {
+	var out []string
+	for _, f := range flags {
+		if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
+			continue
+		}
+		names := f.Names()
+		if used[names[0]] {
+			continue
+		}
+		var spelled []string
+		for _, n := range names {
+			if len(n) == 1 {
+				spelled = append(spelled, "-"+n)
+			} else {
+				spelled = append(spelled, "--"+n)
+			}
+		}
+		if m := matching(spelled[:1], cur); len(m) > 0 {
+			out = append(out, m...)
+		} else {
+			out = append(out, matching(spelled[1:], cur)...)
+		}
+	}
+	return out
+}
+
+func lookup(flags []cli.Flag, name string) cli.Flag {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+func takesValue(f cli.Flag) bool {
+	d, ok := f.(cli.DocGenerationFlag)
+	return ok && d.TakesValue()
+}
+
+// matching keeps the words that start with prefix, sorted and without
+// repeats.
+func matching(words []string, prefix string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range words {
+		if strings.HasPrefix(w, prefix) && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

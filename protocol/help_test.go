@@ -1,0 +1,35 @@
+package protocol
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/docker/docker-credential-helpers/credentials"
+)
+
+func TestServe_help(t *testing.T) {
+	name := credentials.Name
+	credentials.Name = "docker-credential-remoteyaml" // as main sets it
+	t.Cleanup(func() { credentials.Name = name })
+	for _, arg := range []string{"--help", "-h"} {
+		var out bytes.Buffer
+		if code := Serve(nil, []string{"docker-credential-remoteyaml", arg}, strings.NewReader(""), &out); code != 0 {
+			t.Fatalf("%s: exit %d, want 0", arg, code)
+		}
+		got := out.String()
+		for _, want := range []string{
+			"Usage: docker-credential-remoteyaml <store|get|erase|list|version>",
+			// where remote.yaml is found, in yamlstore.Locate's order
+			"1. $REMOTEYAML_FILE\n", "2. $APPTAINER_CONFIGDIR/remote.yaml\n", "3. $SINGULARITY_CONFIGDIR/remote.yaml\n",
+			"4. ~/.apptainer/remote.yaml, if ~/.apptainer exists\n", "5. ~/.singularity/remote.yaml, if ~/.singularity exists\n",
+			// every variable the helper reads
+			"REMOTEYAML_FILE ", "APPTAINER_CONFIGDIR ", "SINGULARITY_CONFIGDIR ", "HOME ", "REMOTEYAML_SECRETS ", "XDG_CONFIG_HOME ", "DBUS_SESSION_BUS_ADDRESS ",
+			"remote-login --help", "remote-login setup",
+		} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: help lacks %q:\n%s", arg, want, got)
+			}
+		}
+	}
+}
