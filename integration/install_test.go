@@ -92,7 +92,7 @@ COMP_WORDS=("$2" migrate --to ""); COMP_CWORD=3; _remote_login; echo "to: ${COMP
 COMP_WORDS=("$2" ""); COMP_CWORD=1; _remote_login; echo "words: ${COMPREPLY[*]}"`, "bash", script, rl)
 		for _, want := range []string{
 			"complete -o default", "top: --", " --help ", " --insecure ", " --password-stdin ", " --token-file ", " --username ",
-			"setup: --podman\n", "to: file keyring\n", "words: completion ", " logout ", " setup", "docker://",
+			"setup: --per-registry --podman\n", "to: file keyring\n", "words: completion ", " logout ", " setup", "docker://",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("bash completion: output lacks %q:\n%s", want, out)
@@ -110,7 +110,7 @@ COMP_WORDS=("$2" ""); COMP_CWORD=1; _remote_login; echo "words: ${COMPREPLY[*]}"
 source "$1"
 words=("$2" setup --); CURRENT=3; _remote_login
 words=("$2" --token-file ""); CURRENT=3; _remote_login`, "zsh", filepath.Join(share, "zsh", "site-functions", "_remote-login"), rl)
-		if want := "--apptainer\n--docker\n--help\n--podman\n--undo\nFILES\n"; out != want {
+		if want := "--apptainer\n--docker\n--force\n--help\n--per-registry\n--podman\n--undo\nFILES\n"; out != want {
 			t.Errorf("zsh completion printed %q, want %q", out, want)
 		}
 	})
