@@ -87,8 +87,7 @@ func (s *IOStreams) prompt(label string, echo bool) (string, error) {
 		case <-done:
 		}
 	}()
-	fmt.Fprint(s.Err, label)
-	line, err := readLine(f, echo)
+	line, err := readLine(f, echo, func() { fmt.Fprint(s.Err, label) })
 	if err != nil {
 		fmt.Fprintln(s.Err)
 		if errors.Is(err, io.EOF) || errors.Is(err, errInterrupt) {

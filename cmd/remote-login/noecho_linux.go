@@ -19,7 +19,11 @@ var errInterrupt = errors.New("interrupted")
 // the terminal sets them. echo shows what is typed (a user name), else
 // nothing is shown (a secret). term.ReadPassword is not used: on Unix it
 // loops forever on end of input and leaves Ctrl-C to a signal.
-func readLine(f *os.File, echo bool) ([]byte, error) {
+//
+// show runs once the terminal is switched, so a key typed the moment the
+// prompt appears (Ctrl-C right after the label) is already ours to read,
+// not the line discipline's.
+func readLine(f *os.File, echo bool, show func()) ([]byte, error) {
 	fd := int(f.Fd())
 	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 	if err != nil {
@@ -33,6 +37,7 @@ func readLine(f *os.File, echo bool) ([]byte, error) {
 		return nil, err
 	}
 	defer unix.IoctlSetTermios(fd, unix.TCSETS, old) //nolint:errcheck // best effort, as term.Restore
+	show()
 	intr, eof, erase, kill := old.Cc[unix.VINTR], old.Cc[unix.VEOF], old.Cc[unix.VERASE], old.Cc[unix.VKILL]
 	var line []byte
 	buf := make([]byte, 1)

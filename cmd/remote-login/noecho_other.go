@@ -14,7 +14,8 @@ import (
 // errInterrupt is never returned here: Ctrl-C stays a signal.
 var errInterrupt = errors.New("interrupted")
 
-func readLine(f *os.File, echo bool) ([]byte, error) {
+func readLine(f *os.File, echo bool, show func()) ([]byte, error) {
+	show()
 	if !echo {
 		return term.ReadPassword(int(f.Fd()))
 	}
