@@ -45,15 +45,8 @@ func hash(b []byte) string {
 
 func loadRecord(path string) (*record, error) {
 	r := &record{Version: 1, Files: map[string]*fileRecord{}}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return r, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if err := json.Unmarshal(b, r); err != nil {
-		return nil, fmt.Errorf("reading %s: not a setup record (%v); remove it to start afresh", path, err)
+	if err := readRecord(path, r); err != nil {
+		return nil, err
 	}
 	if r.Files == nil {
 		r.Files = map[string]*fileRecord{}
@@ -118,6 +111,22 @@ func writeFile(path string, data []byte, mode fs.FileMode) error {
 func removeFile(path string) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing %s: %w", path, err)
+	}
+	return nil
+}
+
+// readRecord decodes the setup record at path into r; a missing file
+// leaves r as it is.
+func readRecord(path string, r any) error {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	if err := json.Unmarshal(b, r); err != nil {
+		return fmt.Errorf("reading %s: not a setup record (%v); remove it to start afresh", path, err)
 	}
 	return nil
 }

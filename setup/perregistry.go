@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -108,15 +106,8 @@ func helperKeys(host string) []string {
 
 func loadPerRegistry(path string) (*perRegistryRecord, error) {
 	r := &perRegistryRecord{Files: map[string]*perRegistryFile{}}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return r, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if err := json.Unmarshal(b, r); err != nil {
-		return nil, fmt.Errorf("reading %s: not a setup record (%v); remove it to start afresh", path, err)
+	if err := readRecord(path, r); err != nil {
+		return nil, err
 	}
 	if r.Files == nil {
 		r.Files = map[string]*perRegistryFile{}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/remoteyaml/remoteyaml/internal/secretscan"
 )
 
 // Item 9 of issue 10: an Auth with no recognised scheme was quoted in full
@@ -94,5 +96,5 @@ func TestKeyring_LockedErase(t *testing.T) {
 	if len(before) == 0 || string(before) != string(after) || !strings.Contains(string(after), "docker://r.example.com") {
 		t.Errorf("a failed erase changed remote.yaml: %q -> %q", before, after)
 	}
-	scanFor(t).Secret("LOCKED-ERASE")
+	secretscan.For(t).Secret("LOCKED-ERASE")
 }

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/docker/docker-credential-helpers/client"
@@ -18,25 +16,6 @@ import (
 // checking that no secret it stored is in any output but a successful
 // get's, or in any file of its temp dirs but remote.yaml (the keyring,
 // in keyring mode, is outside them).
-var scans sync.Map // *testing.T -> *secretscan.Scan
-
-// scanFor returns the test's scan, creating it (and its final check) on
-// first use.
-func scanFor(t *testing.T) *secretscan.Scan {
-	t.Helper()
-	if s, ok := scans.Load(t); ok {
-		return s.(*secretscan.Scan)
-	}
-	s := &secretscan.Scan{}
-	scans.Store(t, s)
-	root := filepath.Dir(t.TempDir()) // every TempDir of this test
-	// Registered after TempDir's removal, so it runs before it.
-	t.Cleanup(func() {
-		s.Check(t, root)
-		scans.Delete(t)
-	})
-	return s
-}
 
 // storeSecret finds the Secret of a store request, even one that is not
 // valid JSON (the bad-input tests send those).
@@ -49,7 +28,7 @@ func scanInput(t *testing.T, action string, stdin []byte) {
 		return
 	}
 	if m := storeSecret.FindSubmatch(stdin); m != nil {
-		scanFor(t).Secret(string(m[1]))
+		secretscan.For(t).Secret(string(m[1]))
 	}
 }
 
@@ -57,7 +36,7 @@ func scanInput(t *testing.T, action string, stdin []byte) {
 // answer of a get that succeeded, which is where a secret belongs.
 func scanOutput(t *testing.T, action string, stdout, stderr string, ok bool) {
 	t.Helper()
-	s := scanFor(t)
+	s := secretscan.For(t)
 	s.Output("stderr of "+action, stderr)
 	if action != "get" || !ok {
 		s.Output("stdout of "+action, stdout)
@@ -67,7 +46,7 @@ func scanOutput(t *testing.T, action string, stdout, stderr string, ok bool) {
 // scannedProgram runs the helper as client.NewShellProgramFunc does, with
 // its input and outputs going through the scan.
 func scannedProgram(t *testing.T) client.ProgramFunc {
-	scanFor(t)
+	secretscan.For(t)
 	return func(args ...string) client.Program { return &scannedShell{t: t, args: args} }
 }
 

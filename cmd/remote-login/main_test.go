@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/remoteyaml/remoteyaml/internal/secretscan"
 )
 
 // testEnv is one user's world: HOME and every config path under a temp dir.
@@ -16,7 +18,7 @@ type testEnv struct {
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	root := t.TempDir()
-	scanFor(t)
+	secretscan.For(t)
 	e := &testEnv{home: filepath.Join(root, "home")}
 	e.apptainer = filepath.Join(e.home, ".apptainer")
 	e.dockerConfig = filepath.Join(e.home, ".docker")
@@ -71,8 +73,8 @@ func runCmd(t *testing.T, stdin string, f *factory, args ...string) runResult {
 	f.IO = &IOStreams{In: strings.NewReader(stdin), Out: &out, Err: &errb}
 	scanArgs(t, stdin, args)
 	code := run(append([]string{"remote-login"}, args...), f)
-	scanFor(t).Output("stdout of remote-login "+strings.Join(args, " "), out.String())
-	scanFor(t).Output("stderr of remote-login "+strings.Join(args, " "), errb.String())
+	secretscan.For(t).Output("stdout of remote-login "+strings.Join(args, " "), out.String())
+	secretscan.For(t).Output("stderr of remote-login "+strings.Join(args, " "), errb.String())
 	t.Logf("$ remote-login %s -> %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out.String(), errb.String())
 	return runResult{code, out.String(), errb.String()}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/remoteyaml/remoteyaml/internal/secretscan"
 	"golang.org/x/sys/unix"
 )
 
@@ -37,7 +38,7 @@ const safety = 60 * time.Second
 
 func startPTY(t *testing.T, f *factory, args ...string) *ptySession {
 	t.Helper()
-	scan := scanFor(t)
+	scan := secretscan.For(t)
 	master, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal here: %v", err)
@@ -124,7 +125,7 @@ func (s *ptySession) typeKeys(keys string) {
 	s.t.Helper()
 	// What is typed with echo off is a secret: the scan looks for it.
 	if tio, err := unix.IoctlGetTermios(int(s.tty.Fd()), unix.TCGETS); err == nil && tio.Lflag&unix.ECHO == 0 {
-		scanFor(s.t).Secret(strings.TrimSpace(keys))
+		secretscan.For(s.t).Secret(strings.TrimSpace(keys))
 	}
 	if _, err := s.master.Write([]byte(keys)); err != nil {
 		s.t.Fatal(err)

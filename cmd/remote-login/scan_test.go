@@ -2,9 +2,7 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/remoteyaml/remoteyaml/internal/secretscan"
@@ -14,30 +12,11 @@ import (
 // that no secret it handed remote-login (on stdin, in a token file, typed
 // at a prompt) is in any output or in any file of its temp dirs but
 // remote.yaml and the files the test wrote.
-var scans sync.Map // *testing.T -> *secretscan.Scan
-
-// scanFor returns the test's scan, creating it (and its final check) on
-// first use.
-func scanFor(t *testing.T) *secretscan.Scan {
-	t.Helper()
-	if s, ok := scans.Load(t); ok {
-		return s.(*secretscan.Scan)
-	}
-	s := &secretscan.Scan{}
-	scans.Store(t, s)
-	root := filepath.Dir(t.TempDir()) // every TempDir of this test
-	// Registered after TempDir's removal, so it runs before it.
-	t.Cleanup(func() {
-		s.Check(t, root)
-		scans.Delete(t)
-	})
-	return s
-}
 
 // scanArgs registers the secrets a remote-login command line hands over.
 func scanArgs(t *testing.T, stdin string, args []string) {
 	t.Helper()
-	s := scanFor(t)
+	s := secretscan.For(t)
 	for i, a := range args {
 		switch {
 		case a == "--password-stdin":

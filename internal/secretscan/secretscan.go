@@ -166,3 +166,24 @@ func (s *Scan) Check(t testing.TB, roots ...string) {
 func mask(v string) string {
 	return fmt.Sprintf("%q…(%d bytes)", v[:3], len(v))
 }
+
+// scans holds each test's Scan, so every helper of a suite adds to one.
+var scans sync.Map // *testing.T -> *Scan
+
+// For returns t's scan, creating it on first use together with its final
+// check, which runs when t ends over every temp dir of t.
+func For(t *testing.T) *Scan {
+	t.Helper()
+	if s, ok := scans.Load(t); ok {
+		return s.(*Scan)
+	}
+	s := &Scan{}
+	scans.Store(t, s)
+	root := filepath.Dir(t.TempDir()) // every TempDir of this test
+	// Registered after TempDir's removal, so it runs before it.
+	t.Cleanup(func() {
+		s.Check(t, root)
+		scans.Delete(t)
+	})
+	return s
+}
