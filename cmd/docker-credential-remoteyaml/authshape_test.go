@@ -68,11 +68,7 @@ func TestErrors_EscapeNonPrintable(t *testing.T) {
 // locked fails with the documented error and leaves remote.yaml as it was
 // (it used to remove the entry first, orphaning the keyring item).
 func TestKeyring_LockedErase(t *testing.T) {
-	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "gdbus", "secret-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (integration/install-deps.sh installs it)", tool)
-		}
-	}
+	needKeyringTools(t)
 	_, path := env(t)
 	script := `export REMOTEYAML_SECRETS=keyring
 	echo '{"ServerURL":"r.example.com","Username":"u","Secret":"LOCKED-ERASE"}' | "$1" store || exit 9

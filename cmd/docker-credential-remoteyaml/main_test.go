@@ -418,11 +418,7 @@ func TestKeyring_NoDBus(t *testing.T) {
 // TestKeyring_Locked locks a real keyring in a private session of its own
 // and stores: the documented error, exit 1, the file untouched.
 func TestKeyring_Locked(t *testing.T) {
-	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "gdbus", "secret-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (integration/install-deps.sh installs it)", tool)
-		}
-	}
+	needKeyringTools(t)
 	_, path := env(t)
 	os.WriteFile(path, []byte("Active: x\n"), 0o600)
 	script := `gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
@@ -542,5 +538,16 @@ func TestConformance_UnknownKeysStillServed(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(path); string(after) != content {
 		t.Errorf("remote.yaml changed to %q", after)
+	}
+}
+
+// needKeyringTools skips, with the reason, where a private Secret Service
+// cannot be started.
+func needKeyringTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "gdbus", "secret-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed (integration/install-deps.sh installs it)", tool)
+		}
 	}
 }
