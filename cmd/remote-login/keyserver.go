@@ -6,18 +6,13 @@ import (
 	"strings"
 
 	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
-func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
-	doc, err := file.Read()
-	if err != nil {
-		return failed(err)
-	}
-	sys, err := f.system(file)
-	if err != nil {
-		return err
-	}
+// loginKeyserver logs in to a keyserver; doc and sys are what runLogin read
+// before anything was sent.
+func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, doc *yamlstore.Document, sys sysremote.System, t login.Target, checker *login.Checker) error {
 	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
 	// A plain-http keyserver someone configured on purpose is consent
 	// enough, as Apptainer takes it; a URI typed only here is not.

@@ -5,20 +5,16 @@ import (
 	"strings"
 
 	"github.com/remoteyaml/remoteyaml/login"
+	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
-func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, t login.Target, checker *login.Checker) error {
+// loginLibrary logs in to a library remote; doc and sys are what runLogin
+// read before anything was sent (the edit itself reads the file again
+// under its lock).
+func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, doc *yamlstore.Document, sys sysremote.System, t login.Target, checker *login.Checker) error {
 	if opts.Username != "" {
 		return usageErrorf("%s: a library remote takes an access token, not --username (for a registry give docker://%s)", t.Raw, t.Raw)
-	}
-	doc, err := file.Read()
-	if err != nil {
-		return failed(err)
-	}
-	sys, err := f.system(file)
-	if err != nil {
-		return err
 	}
 	r := sys.View(doc.Config()).Remotes[t.Name]
 	if r == nil {

@@ -196,9 +196,9 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 	}
 	switch t.Kind {
 	case login.Library:
-		return loginLibrary(ctx, f, opts, file, t, checker)
+		return loginLibrary(ctx, f, opts, file, doc, sys, t, checker)
 	case login.Keyserver:
-		return loginKeyserver(ctx, f, opts, file, t, checker)
+		return loginKeyserver(ctx, f, opts, file, doc, sys, t, checker)
 	}
 	return loginRegistry(ctx, f, opts, t, checker)
 }
