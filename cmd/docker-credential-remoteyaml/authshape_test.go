@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,23 +69,12 @@ func TestErrors_EscapeNonPrintable(t *testing.T) {
 func TestKeyring_LockedErase(t *testing.T) {
 	needKeyringTools(t)
 	_, path := env(t)
-	script := `export REMOTEYAML_SECRETS=keyring
+	runLockedKeyring(t, path, `export REMOTEYAML_SECRETS=keyring
 	echo '{"ServerURL":"r.example.com","Username":"u","Secret":"LOCKED-ERASE"}' | "$1" store || exit 9
 	cp "$2" "$2.before"
-	gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
-		--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
+	`+lockKeyring+`
 	echo r.example.com | "$1" erase
-	echo "exit=$?"`
-	cmd := exec.Command("../../integration/with-keyring.sh", "bash", "-c", script, "locked", helperBin, path)
-	cmd.Env = append(os.Environ(), "APPTAINER_CONFIGDIR="+filepath.Dir(path))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 || lines[1] != "exit=1" || !strings.Contains(lines[0], "the OS keyring is locked") {
-		t.Errorf("got %q", out)
-	}
+	echo "exit=$?"`)
 	before, _ := os.ReadFile(path + ".before")
 	after, _ := os.ReadFile(path)
 	if len(before) == 0 || string(before) != string(after) || !strings.Contains(string(after), "docker://r.example.com") {

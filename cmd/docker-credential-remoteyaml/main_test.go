@@ -421,20 +421,9 @@ func TestKeyring_Locked(t *testing.T) {
 	needKeyringTools(t)
 	_, path := env(t)
 	os.WriteFile(path, []byte("Active: x\n"), 0o600)
-	script := `gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
-		--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
+	runLockedKeyring(t, path, lockKeyring+`
 	echo '{"ServerURL":"r.example.com","Username":"u","Secret":"NOPLAINTEXT"}' | REMOTEYAML_SECRETS=keyring "$1" store
-	echo "exit=$?"`
-	cmd := exec.Command("../../integration/with-keyring.sh", "bash", "-c", script, "locked", helperBin)
-	cmd.Env = append(os.Environ(), "APPTAINER_CONFIGDIR="+filepath.Dir(path))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 || lines[1] != "exit=1" || !strings.Contains(lines[0], "the OS keyring is locked") {
-		t.Errorf("got %q", out)
-	}
+	echo "exit=$?"`)
 	if data, _ := os.ReadFile(path); string(data) != "Active: x\n" {
 		t.Errorf("file changed: %q", data)
 	}
@@ -549,5 +538,27 @@ func needKeyringTools(t *testing.T) {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed (integration/install-deps.sh installs it)", tool)
 		}
+	}
+}
+
+// lockKeyring is the shell line that locks the private session's keyring.
+const lockKeyring = `gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+		--method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null`
+
+// runLockedKeyring runs script in a private Secret Service session
+// (integration/with-keyring.sh) with $1 the helper and $2 remote.yaml;
+// the script ends with one helper action after lockKeyring and echoes
+// "exit=$?", which must be the documented locked-keyring error, exit 1.
+func runLockedKeyring(t *testing.T, path, script string) {
+	t.Helper()
+	cmd := exec.Command("../../integration/with-keyring.sh", "bash", "-c", script, "locked", helperBin, path)
+	cmd.Env = append(os.Environ(), "APPTAINER_CONFIGDIR="+filepath.Dir(path))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || lines[1] != "exit=1" || !strings.Contains(lines[0], "the OS keyring is locked") {
+		t.Errorf("got %q", out)
 	}
 }
