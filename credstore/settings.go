@@ -10,7 +10,7 @@ import (
 	"regexp"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Secrets says where registry secrets live.

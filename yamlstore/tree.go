@@ -3,7 +3,7 @@ package yamlstore
 import (
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // The tree edits below are the fallback for layouts the line edits do not
