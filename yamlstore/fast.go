@@ -263,7 +263,12 @@ var special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "
 // byte of every value is looked up.
 var plainByte = func() (t [256]bool) {
 	for c := 0; c < 256; c++ {
-		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:/@+=- ", byte(c)) >= 0
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	// Set one by one, not by a string search per byte: this runs at every
+	// helper start.
+	for _, c := range []byte("._:/@+=- ") {
+		t[c] = true
 	}
 	return t
 }()

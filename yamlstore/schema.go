@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -82,7 +83,11 @@ func decodeFull(data []byte) (Config, error) {
 	return c, nil
 }
 
-var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+// unknownField is compiled on first use: only a refused file needs it, and
+// compiling it at package init cost every helper call 28,000 instructions.
+var unknownField = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`field (\S+) not found in type \S+`)
+})
 
 // oneLine turns yaml.v3's multi-line error lists into one line, and names
 // an unknown key the way a user can act on.
@@ -91,6 +96,6 @@ func oneLine(err error) string {
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
 	msg = strings.ReplaceAll(msg, "\n  ", "; ")
 	msg = strings.ReplaceAll(msg, "\n", " ")
-	msg = unknownField.ReplaceAllString(msg, `unknown key "$1" (Apptainer and SingularityCE reject it: remove it or fix its spelling)`)
+	msg = unknownField().ReplaceAllString(msg, `unknown key "$1" (Apptainer and SingularityCE reject it: remove it or fix its spelling)`)
 	return msg
 }
