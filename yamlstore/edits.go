@@ -10,7 +10,7 @@ import (
 // Apptainer writes sequence items four columns deeper than their key.
 const apptainerIndent = 4
 
-// scalar renders v as yaml.v3 would write it (plain where that is safe,
+// scalar renders v as go-yaml v4 would write it (plain where that is safe,
 // quoted otherwise), on one line.
 func scalar(v string) (string, error) { return styled(v, 0) }
 

@@ -59,8 +59,10 @@ var (
 	ErrNoRemote = errors.New("no such remote")
 )
 
-// DecodeStrict decodes data the way Apptainer ≥1.3 and SingularityCE ≥4.0
-// do (a yaml.v3 Decoder with KnownFields). A file with no document at all
+// DecodeStrict decodes data the way Apptainer ≥1.5 and SingularityCE ≥4.4
+// do (go-yaml v4's v3-compatible Decoder with KnownFields; their earlier
+// releases used gopkg.in/yaml.v3, which answers differently on a few
+// hand-made files: TestDecodeStrict_AnswersAsGoYAMLv4). A file with no document at all
 // (empty, or only comments) decodes to the zero Config: it holds no logins,
 // and every edit turns it into a file the real programs accept.
 func DecodeStrict(data []byte) (Config, error) {
@@ -89,7 +91,7 @@ var unknownField = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`field (\S+) not found in type \S+`)
 })
 
-// oneLine turns yaml.v3's multi-line error lists into one line, and names
+// oneLine turns go-yaml v4's multi-line error lists into one line, and names
 // an unknown key the way a user can act on.
 func oneLine(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
