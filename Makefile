@@ -78,10 +78,11 @@ integration: build
 
 test: lint unit keyring integration dist-check
 
-# Go benchmarks of yamlstore, then the whole-process benchmark against the
-# floor (bench/run.sh; the keyring comparison is bench/keyring.sh).
+# Go benchmarks of yamlstore and credstore (list), then the whole-process
+# benchmark against the floor (bench/run.sh; the keyring comparison is
+# bench/keyring.sh).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./yamlstore/...
+	$(GO) test -run '^$$' -bench . -benchmem ./yamlstore/... ./credstore/
 	bash bench/run.sh
 
 # Each fuzz target for FUZZTIME (default 5m).
