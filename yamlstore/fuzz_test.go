@@ -205,6 +205,14 @@ func FuzzSetToken(f *testing.F) {
 			}
 			for _, tok := range []string{"tok-" + name, ""} {
 				before := d.Bytes()
+				if checkValue("Token", tok) != nil {
+					// A name with a control character (go-yaml v4 takes
+					// DEL) makes a token that is never written.
+					if err := d.SetToken(name, tok); err == nil || !bytes.Equal(d.Bytes(), before) {
+						t.Fatalf("SetToken(%q, %q): %v, or the text changed", name, tok, err)
+					}
+					continue
+				}
 				if err := d.SetToken(name, tok); err != nil {
 					refusal(t, d, before, err)
 					return
