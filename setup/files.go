@@ -4,11 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
@@ -18,6 +14,7 @@ import (
 type record struct {
 	Version int                    `json:"version"`
 	Files   map[string]*fileRecord `json:"files"`
+	save    func() error           // writes it, under the lock run holds
 }
 
 type fileRecord struct {
@@ -54,18 +51,19 @@ func loadRecord(path string) (*record, error) {
 	return r, nil
 }
 
-func (r *record) save(path string) error {
-	if len(r.Files) == 0 {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+// saveRecord writes a record (a record without files: no file) at path,
+// whose lock the caller holds (atomicfile.LockFile gave target).
+func saveRecord(path, target string, r any, empty bool) error {
+	return atomicfile.UpdateLocked(path, target, atomicfile.Options{}, func([]byte, atomicfile.State) ([]byte, atomicfile.Op, error) {
+		if empty {
+			return nil, atomicfile.Remove, nil
 		}
-		return nil
-	}
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeFile(path, append(b, '\n'), 0o600)
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return nil, atomicfile.Keep, err
+		}
+		return append(b, '\n'), atomicfile.Replace, nil
+	})
 }
 
 func (f *fileRecord) addOwner(tool string) {
@@ -79,51 +77,12 @@ func (f *fileRecord) dropOwner(tool string) {
 	f.Owners = slices.DeleteFunc(f.Owners, func(s string) bool { return s == tool })
 }
 
-// readFile returns the file's bytes, whether it exists, and its mode.
-func readFile(path string) ([]byte, bool, fs.FileMode, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, 0, nil
-	}
-	if err != nil {
-		return nil, false, 0, fmt.Errorf("reading %s: %w", path, err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, false, 0, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return b, true, fi.Mode().Perm(), nil
-}
-
-// writeFile replaces path with data through atomicfile; a symlink stays
-// and its target is replaced.
-func writeFile(path string, data []byte, mode fs.FileMode) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
-	}
-	return atomicfile.Write(path, data, mode)
-}
-
-func removeFile(path string) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("removing %s: %w", path, err)
-	}
-	return nil
-}
-
 // readRecord decodes the setup record at path into r; a missing file
 // leaves r as it is.
 func readRecord(path string, r any) error {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
+	b, st, err := atomicfile.ReadFile(path)
+	if err != nil || !st.Exists {
+		return err
 	}
 	if err := json.Unmarshal(b, r); err != nil {
 		return fmt.Errorf("reading %s: not a setup record (%v); remove it to start afresh", path, err)
