@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -51,10 +52,46 @@ func loadRecord(path string) (*record, error) {
 	return r, nil
 }
 
-// saveRecord writes a record (a record without files: no file) at path,
-// whose lock the caller holds (atomicfile.LockFile gave target).
-func saveRecord(path, target string, r any, empty bool) error {
-	return atomicfile.UpdateLocked(path, target, atomicfile.Options{}, func([]byte, atomicfile.State) ([]byte, atomicfile.Op, error) {
+// recordFile is a record file (setup.json, per-registry.json) held under
+// its lock for a whole run, so that two setups at once take turns instead
+// of each saving over the other's record.
+type recordFile struct {
+	path, target string
+	disk         []byte // the bytes as last read or written under the lock
+}
+
+// openRecord locks the record at path and reads it into r (a missing
+// file leaves r as it is). unlock ends the run.
+func openRecord(path string, r any) (rf *recordFile, unlock func(), err error) {
+	target, unlock, err := atomicfile.LockFile(path, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	rf = &recordFile{path: path, target: target}
+	if err := readRecord(target, r, &rf.disk); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return rf, unlock, nil
+}
+
+// check refuses a record setup could not write (read-only, say) before
+// any edit, writing nothing.
+func (rf *recordFile) check() error {
+	return atomicfile.UpdateLocked(rf.path, rf.target, atomicfile.Options{}, func([]byte, atomicfile.State) ([]byte, atomicfile.Op, error) {
+		return nil, atomicfile.Keep, nil
+	})
+}
+
+// save writes r (empty: removes the file). Under the lock only another
+// program can have written the file since it was read: then nothing is
+// written and the run stops, rather than losing what that program wrote.
+func (rf *recordFile) save(r any, empty bool) error {
+	var out []byte
+	err := atomicfile.UpdateLocked(rf.path, rf.target, atomicfile.Options{}, func(data []byte, _ atomicfile.State) ([]byte, atomicfile.Op, error) {
+		if !bytes.Equal(data, rf.disk) {
+			return nil, atomicfile.Keep, fmt.Errorf("%s changed while setup ran (another program wrote it); nothing more was changed: run setup again", rf.path)
+		}
 		if empty {
 			return nil, atomicfile.Remove, nil
 		}
@@ -62,8 +99,13 @@ func saveRecord(path, target string, r any, empty bool) error {
 		if err != nil {
 			return nil, atomicfile.Keep, err
 		}
-		return append(b, '\n'), atomicfile.Replace, nil
+		out = append(b, '\n')
+		return out, atomicfile.Replace, nil
 	})
+	if err == nil {
+		rf.disk = out
+	}
+	return err
 }
 
 func (f *fileRecord) addOwner(tool string) {
@@ -78,9 +120,12 @@ func (f *fileRecord) dropOwner(tool string) {
 }
 
 // readRecord decodes the setup record at path into r; a missing file
-// leaves r as it is.
-func readRecord(path string, r any) error {
+// leaves r as it is. raw, if not nil, gets the bytes read.
+func readRecord(path string, r any, raw ...*[]byte) error {
 	b, st, err := atomicfile.ReadFile(path)
+	if len(raw) > 0 {
+		*raw[0] = b
+	}
 	if err != nil || !st.Exists {
 		return err
 	}

@@ -251,16 +251,19 @@ func perRegistry(env Env, do func(*perRegistryRecord) ([]Change, error)) ([]Chan
 	if err != nil {
 		return nil, err
 	}
-	recTarget, unlock, err := atomicfile.LockFile(recPath, 0)
+	rec := &perRegistryRecord{}
+	rf, unlock, err := openRecord(recPath, rec)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	rec, err := loadPerRegistry(recTarget)
-	if err != nil {
-		return nil, err
+	if rec.Files == nil {
+		rec.Files = map[string]*perRegistryFile{}
 	}
-	rec.save = func() error { return saveRecord(recPath, recTarget, rec, len(rec.Files) == 0) }
+	rec.save = func() error { return rf.save(rec, len(rec.Files) == 0) }
+	if err := rf.check(); err != nil {
+		return nil, fmt.Errorf("recording what setup does: %w", err)
+	}
 	changes, err := do(rec)
 	if serr := rec.save(); serr != nil {
 		err = errors.Join(err, fmt.Errorf("recording what setup did: %w", serr))

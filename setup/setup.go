@@ -181,16 +181,20 @@ func run(env Env, tools []string, do func(*record, string, target) (Change, erro
 	if err != nil {
 		return nil, err
 	}
-	recTarget, unlock, err := atomicfile.LockFile(recPath, 0)
+	rec := &record{Version: 1}
+	rf, unlock, err := openRecord(recPath, rec)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	rec, err := loadRecord(recTarget)
-	if err != nil {
-		return nil, err
+	if rec.Files == nil {
+		rec.Files = map[string]*fileRecord{}
 	}
-	rec.save = func() error { return saveRecord(recPath, recTarget, rec, len(rec.Files) == 0) }
+	rec.save = func() error { return rf.save(rec, len(rec.Files) == 0) }
+	// A record setup cannot write stops it before any edit.
+	if err := rf.check(); err != nil {
+		return nil, fmt.Errorf("recording what setup does: %w", err)
+	}
 	var changes []Change
 	var firstErr error
 	for _, tool := range tools {
