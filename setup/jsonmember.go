@@ -3,6 +3,7 @@ package setup
 import (
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/remoteyaml/remoteyaml/jsonedit"
 )
@@ -14,6 +15,9 @@ import (
 // SetMember makes outer[key] the string value, creating outer (as the first
 // top-level member) when it is absent. It reports whether data changed.
 func SetMember(data []byte, outer, key, value string) ([]byte, bool, error) {
+	if !utf8.ValidString(key) || !utf8.ValidString(value) {
+		return nil, false, fmt.Errorf("%q: not UTF-8, which a JSON key or string cannot hold", key)
+	}
 	o, err := jsonedit.Parse(data)
 	if err != nil {
 		return nil, false, err

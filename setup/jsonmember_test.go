@@ -1,6 +1,10 @@
 package setup
 
-import "testing"
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
 
 func TestSetMember(t *testing.T) {
 	tests := []struct {
@@ -24,4 +28,61 @@ func TestSetMember(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSetMember: on any text SetMember never panics, and on a docker
+// config it edits exactly what Go's decoder reads (issue 21 item 7): the
+// decoded credHelpers[key] is value afterwards, and everything else
+// decodes as before.
+func FuzzSetMember(f *testing.F) {
+	f.Add([]byte("{\n\t\"auths\": {}\n}\n"), "r.example")
+	f.Add([]byte(`{"CredHelpers": {"a": "x"}}`), "a")
+	f.Add([]byte(`{"credHelpers": {"a": "x"}, "credhelpers": {"b": "y"}}`), "b")
+	f.Add([]byte(`{"credHelpers": {"a": "x", "a": "y"}}`), "a")
+	f.Add([]byte(`{"credHelpers": null}`), "a")
+	type view struct {
+		CredHelpers map[string]string `json:"credHelpers"`
+	}
+	others := func(b []byte) string {
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		for k := range m {
+			if strings.EqualFold(k, "credHelpers") {
+				delete(m, k)
+			}
+		}
+		out, _ := json.Marshal(m)
+		return string(out)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, key string) {
+		out, changed, err := SetMember(data, "credHelpers", key, Helper)
+		if err != nil {
+			return
+		}
+		if !changed {
+			if string(out) != string(data) {
+				t.Fatal("changed the text, reporting no change")
+			}
+			return
+		}
+		var before, after view
+		if json.Unmarshal(data, &before) != nil {
+			return // input the decoder refuses
+		}
+		if err := json.Unmarshal(out, &after); err != nil {
+			t.Fatalf("result is not read as a docker config: %v\n%s", err, out)
+		}
+		if after.CredHelpers[key] != Helper {
+			t.Fatalf("credHelpers[%q] reads %q: %s", key, after.CredHelpers[key], out)
+		}
+		if before.CredHelpers == nil {
+			before.CredHelpers = map[string]string{}
+		}
+		before.CredHelpers[key] = Helper
+		b1, _ := json.Marshal(before)
+		b2, _ := json.Marshal(after)
+		if string(b1) != string(b2) || others(data) != others(out) {
+			t.Fatalf("other content changed:\n%s\n%s\n%s", data, out, b2)
+		}
+	})
 }
