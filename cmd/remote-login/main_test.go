@@ -100,7 +100,7 @@ func TestUsage_Errors(t *testing.T) {
 	}{
 		{"password argument", "", []string{"-p", "hunter2", "docker://r.example"}, exitUsage, "refusing a password given as an argument"},
 		{"password long flag", "", []string{"--password=hunter2", "docker://r.example"}, exitUsage, "refusing a password"},
-		{"unknown flag", "", []string{"--bogus", "docker://r.example"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag", "", []string{"--bogus", "docker://r.example"}, exitUsage, "unknown flag --bogus (see remote-login --help)"},
 		{"both secret sources", "x", []string{"--password-stdin", "--token-file", "/dev/null", "-u", "a", "docker://r.example"}, exitUsage, "use one"},
 		{"bad scheme", "", []string{"ftp://r.example"}, exitUsage, "unknown scheme"},
 		{"userinfo in keyserver", "", []string{"https://bob:hunter2@keys.example"}, exitUsage, "no user information"},
