@@ -84,9 +84,10 @@ type Importer struct {
 }
 
 // Run imports every login of every source, calling report for each, and
-// returns how many were left undone (conflicts and failures). An error is
-// one that stopped it before the logins (no source list, remote.yaml
-// unreadable).
+// returns how many were left undone (conflicts and failures; in a dry run,
+// only the logins that could not be read: a conflict is then what the run
+// is asked to show, not a failure). An error is one that stopped it before
+// the logins (no source list, remote.yaml unreadable).
 func (im *Importer) Run(report func(Result)) (problems int, err error) {
 	if _, err := im.Store.File.Read(); err != nil {
 		return 0, err // a broken remote.yaml: say so before any file is touched
@@ -96,7 +97,7 @@ func (im *Importer) Run(report func(Result)) (problems int, err error) {
 		return 0, err
 	}
 	emit := func(r Result) {
-		if r.Problem() {
+		if r.Status == Failed || (r.Problem() && !im.DryRun) {
 			problems++
 		}
 		report(r)

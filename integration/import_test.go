@@ -90,7 +90,7 @@ func TestRemoteLogin_Import(t *testing.T) {
 	e.writeFile(t, e.remoteYAMLPath(), remoteBefore)
 
 	r := e.remoteLogin(t, "", "setup", "--docker", "--podman", "--apptainer")
-	if r.code != 0 || !strings.Contains(r.stdout, "4 login(s) kept before") || !strings.Contains(r.stdout, "remote-login import") {
+	if r.code != 0 || !strings.Contains(r.stdout, "4 login(s) are still in ") || !strings.Contains(r.stdout, "remote-login import") {
 		t.Fatalf("setup: want exit 0 and a pointer to import for the 4 logins:\n%s", r)
 	}
 

@@ -109,7 +109,7 @@ func TestUsage_Errors(t *testing.T) {
 		{"no target no remote.yaml", "", nil, exitUsage, "no TARGET given, and there is no "},
 		{"host is a registry", "", []string{"r.example:5000"}, exitUsage, "r.example:5000: a registry login needs --username"},
 		{"unknown remote", "", []string{"nosuch"}, exitFailed, "no remote of that name"},
-		{"plain http keyserver", "tok", []string{"--password-stdin", "hkp://keys.example"}, exitUsage, "add --insecure"},
+		{"plain http keyserver, not configured: that first", "tok", []string{"--password-stdin", "hkp://keys.example"}, exitFailed, "no keyserver with External: true is configured for it"},
 		{"two targets", "", []string{"a", "b"}, exitUsage, "one TARGET"},
 		{"empty stdin", "", []string{"-u", "a", "--password-stdin", "docker://r.example"}, exitUsage, "standard input is empty"},
 		{"logout nothing", "", []string{"logout", "docker://r.example"}, exitFailed, "not logged in"},

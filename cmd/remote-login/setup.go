@@ -59,8 +59,10 @@ login made with docker, podman or oras login directly is not routed to the
 helper (it lands in that tool's own file): run remote-login import to move
 it into remote.yaml, which also adds its entry.
 
-Plaintext logins the tools kept before are no longer used once they ask the
-helper: setup says how many there are, and remote-login import moves them.
+Logins the tools kept before stay where they were (podman still falls back
+to its auth.json, and the helper serves those Apptainer keeps in
+docker-config.json): setup says how many there are, and remote-login import
+moves them into remote.yaml.
 
 EXAMPLES
    remote-login setup
@@ -138,7 +140,7 @@ func runSetup(f *factory, opts *setupOptions) error {
 	}
 	if !opts.Undo {
 		if _, err := f.LookPath("docker-credential-" + setup.Helper); err != nil {
-			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it here (--force): run `make install` and put its directory on PATH", setup.Helper)
+			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it here (--force): put the directory that holds it on PATH", setup.Helper)
 		}
 		return offerImport(f)
 	}
@@ -204,7 +206,9 @@ func offerImport(f *factory) error {
 		where = append(where, p)
 	}
 	slices.Sort(where)
-	writeLine(f.IO.Out, "%d login(s) kept before in %s are no longer used: `remote-login import` moves them into %s (--dry-run shows them first).", n, strings.Join(where, ", "), store.File.Path)
+	// Not "no longer used": podman falls back to its auth.json, and the
+	// helper itself serves Apptainer's docker-config.json.
+	writeLine(f.IO.Out, "%d login(s) are still in %s, outside remote.yaml: `remote-login import` moves them into %s (--dry-run shows them first).", n, strings.Join(where, ", "), store.File.Path)
 	if !f.IO.CanPrompt() {
 		return nil
 	}
