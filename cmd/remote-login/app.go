@@ -138,6 +138,7 @@ var commands = []func(*factory) *cli.Command{
 	newSetupCommand,
 	newImportCommand,
 	newMigrateCommand,
+	newTokenCommand,
 	newCompletionCommand,
 	newVersionCommand,
 }
