@@ -253,6 +253,11 @@ func (im *Importer) dropCopy(src Source, k protocol.Key, key, user, secret strin
 			return err
 		}
 	}
+	// Recorded first: setup --undo puts the login back (importer.PutBack),
+	// so the tool it hands the file back to still finds it.
+	if err := setup.RecordImport(im.Env, setup.Imported{Tool: src.Tool, Path: src.Path, Key: key, URI: k.EntryURI(), Username: user}); err != nil {
+		return err
+	}
 	return removeAuth(src.Path, key, user, secret)
 }
 

@@ -35,7 +35,9 @@ A login stays where it is, with the reason printed, when its tool does not
 ask the helper yet (run setup first), when remote.yaml already holds another
 login for that registry, or when it cannot be read. Logins in a helper are
 copied and kept there: they are not in plain text, and setup --undo goes
-back to that helper. Running import again finishes what is left.
+back to that helper. Running import again finishes what is left. What import
+moved is recorded with setup's record: setup --undo puts those logins back
+into the files they came from.
 
 --dry-run prints what import would do and changes nothing.
 

@@ -44,7 +44,9 @@ one key is changed; every other key, its order and the spacing stay. Running
 it twice changes nothing. --undo reverts what setup recorded in
 $XDG_CONFIG_HOME/remoteyaml/setup.json: a file unchanged since is restored
 byte for byte (one setup created is removed); in a file changed since, only
-credsStore is set back.
+credsStore is set back. Then each login remote-login import moved out of a
+tool's file is put back there (one line each; remote.yaml keeps it too), so
+the tools undo hands back still find every login.
 
 setup refuses when docker-credential-remoteyaml is not on PATH: the tools
 would then fail every pull, anonymous ones too ("executable file not
@@ -120,13 +122,14 @@ func runSetup(f *factory, opts *setupOptions) error {
 		}
 	}
 	changes, err := applySetup(f, env, opts, tools)
-	changed := 0
+	files := map[string]bool{} // a file undone and then given its logins back is one
 	for _, c := range changes {
 		writeLine(f.IO.Out, "%s", c)
 		if c.Changed {
-			changed++
+			files[c.Path] = true
 		}
 	}
+	changed := len(files)
 	if err != nil {
 		return failedf("setup: %v", oneLine(err.Error()))
 	}
@@ -153,7 +156,15 @@ func applySetup(f *factory, env setup.Env, opts *setupOptions, tools []string) (
 	if opts.Undo {
 		changes, err := setup.Undo(env, tools)
 		more, err2 := setup.UndoPerRegistry(env, tools)
-		return append(changes, more...), errors.Join(err, err2)
+		changes = append(changes, more...)
+		// Last, once the tools read their own files again: the logins
+		// import took from those files go back there.
+		store, err3 := f.credStore()
+		if err3 != nil {
+			return changes, errors.Join(err, err2, err3)
+		}
+		back, err3 := importer.PutBack(env, store, tools)
+		return append(changes, back...), errors.Join(err, err2, err3)
 	}
 	if !opts.PerRegistry {
 		for _, t := range tools {
