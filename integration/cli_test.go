@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -334,4 +335,100 @@ func TestCLI_ReadmeFlags(t *testing.T) {
 func sortedUnique(s []string) []string {
 	sort.Strings(s)
 	return slices.Compact(s)
+}
+
+// TestCLI_CompletionDescribesLogins is item 12: the completion scripts, run
+// in the real shells against the built binary, offer the stored logins and
+// remotes, zsh and fish each with what it is, never a secret.
+func TestCLI_CompletionDescribesLogins(t *testing.T) {
+	e := newClientEnv(t, viaRegistriesConf)
+	const tok, regPW, ksTok = "lib-token-1234567", "pw-registry-1234", "ks-token-1234567"
+	for _, s := range []string{tok, regPW, ksTok} {
+		e.scan.Secret(s)
+	}
+	e.writeFile(t, e.remoteYAMLPath(), "Active: lib\nRemotes:\n"+
+		"    lib:\n        URI: library.example\n        Token: "+tok+"\n        System: false\n        Exclusive: false\n"+
+		"    other:\n        URI: other.example\n        System: false\n        Exclusive: false\n"+
+		"Credentials:\n    - URI: docker://r.example:5000\n      Auth: Basic "+base64.StdEncoding.EncodeToString([]byte("alice:"+regPW))+"\n      Insecure: false\n"+
+		"    - URI: oras://o.example\n      Auth: Basic "+base64.StdEncoding.EncodeToString([]byte("alice:"+regPW))+"\n      Insecure: false\n"+
+		"    - URI: hkps://keys.example\n      Auth: Bearer "+ksTok+"\n      Insecure: false\n")
+	bin := filepath.Dir(buildRemoteLogin(t))
+	env := append(e.envList(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	script := func(shell string) string {
+		r := e.remoteLogin(t, "", "completion", shell)
+		if r.code != 0 {
+			t.Fatalf("completion %s: exit %d", shell, r.code)
+		}
+		p := filepath.Join(e.root, "completion."+shell)
+		e.writeFile(t, p, r.stdout)
+		return p
+	}
+	described := []string{
+		"lib  -- library remote library.example (active)",
+		"other  -- library remote other.example",
+		"docker://r.example:5000  -- registry login",
+		"oras://o.example  -- registry login (oras)",
+		"hkps://keys.example  -- keyserver login",
+	}
+	check := func(shell, out string, want []string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(out, w+"\n") {
+				t.Errorf("%s completion lacks %q:\n%s", shell, w, out)
+			}
+		}
+		for _, s := range []string{tok, regPW, ksTok, "alice"} {
+			if strings.Contains(out, s) {
+				t.Errorf("%s completion shows %q", shell, s)
+			}
+		}
+	}
+	t.Run("zsh", func(t *testing.T) {
+		lookTool(t, "zsh")
+		// compadd and compdef exist only inside zsh's completion system;
+		// the stand-in prints the words and what zsh would display.
+		out := runShell(t, env, "zsh", "-f", "-c", `compdef() { :; }; _files() { print FILES; }
+compadd() { print -l -- ${(P)${@[-1]}}; local i; for ((i = 1; i < $#; i++)); do [[ ${@[i]} == -d ]] && print -l -- ${(P)${@[i+1]}}; done; return 0; }
+source "$1"
+words=(remote-login logout ""); CURRENT=3; _remote_login`, "zsh", script("zsh"))
+		check("zsh", out, append(described, "lib", "docker://r.example:5000"))
+	})
+	t.Run("fish", func(t *testing.T) {
+		lookTool(t, "fish")
+		out := runShell(t, env, "fish", "--no-config", "-c", `source $argv[1]; complete -C'remote-login logout '; complete -C'remote-login token '`, script("fish"))
+		var want []string
+		for _, d := range described {
+			want = append(want, strings.Replace(d, "  -- ", "\t", 1))
+		}
+		check("fish", out, want)
+		if strings.Count(out, "lib\tlibrary remote library.example (active)\n") != 2 {
+			t.Errorf("fish: token does not offer the library remotes:\n%s", out)
+		}
+		if strings.Contains(out, "registry login\nhkps") && strings.Count(out, "docker://r.example:5000") > 1 {
+			t.Errorf("fish: token offers a registry login:\n%s", out)
+		}
+	})
+	t.Run("bash gets the words alone", func(t *testing.T) {
+		lookTool(t, "bash")
+		out := runShell(t, env, "bash", "--norc", "--noprofile", "-c", `source "$1"
+COMP_WORDS=(remote-login logout ""); COMP_CWORD=2; _remote_login; printf '%s\n' "${COMPREPLY[@]}"`, "bash", script("bash"))
+		check("bash", out, []string{"lib", "docker://r.example:5000", "hkps://keys.example"})
+		if strings.Contains(out, "\t") || strings.Contains(out, "registry login") {
+			t.Errorf("bash completion has descriptions in its words:\n%s", out)
+		}
+	})
+}
+
+func runShell(t *testing.T, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, stderr.String())
+	}
+	t.Logf("%s:\n%s%s", name, out, stderr.String())
+	return string(out)
 }
