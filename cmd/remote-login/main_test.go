@@ -148,8 +148,8 @@ func TestCompletion(t *testing.T) {
 		t.Fatalf("completion bash: %d\n%s", r.code, r.stdout)
 	}
 	r = runCmd(t, "", nil, "__complete", "")
-	for _, w := range []string{"setup", "list", "logout", "lib"} {
-		if !strings.Contains(r.stdout, w+"\n") {
+	for _, w := range []string{"setup\t", "list\t", "logout\t", "lib\tlibrary remote library.example (active)\n"} {
+		if !strings.Contains(r.stdout, w) {
 			t.Errorf("top-level completion lacks %q:\n%s", w, r.stdout)
 		}
 	}
