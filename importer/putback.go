@@ -4,21 +4,24 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io/fs"
+	"os"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/setup"
 )
 
-// PutBack puts every login import moved out of a file of tools back into
-// that file, from store (setup.PutBack): called by setup --undo, which
-// points those tools back at their own files, so that no login is left
-// only where they no longer look. store keeps its copy.
-func PutBack(env setup.Env, store *credstore.Store, tools []string) ([]setup.Change, error) {
+// PutBack puts every login import moved out of a file whose tool no longer
+// asks the helper for it back into that file, from store (setup.PutBack):
+// called by setup --undo, which points the tools back at their own files,
+// so that no login is left only where they no longer look. store keeps its
+// copy.
+func PutBack(env setup.Env, store *credstore.Store) ([]setup.Change, error) {
 	where := store.File.Path
 	if store.Secrets == credstore.InKeyring {
 		where = "the OS keyring"
 	}
-	return setup.PutBack(env, tools, where, func(uri string) (json.RawMessage, bool, error) {
+	return setup.PutBack(env, where, func(uri string) (json.RawMessage, bool, error) {
 		l, err := store.Get(func(u string) int {
 			if u == uri {
 				return 1
@@ -32,6 +35,21 @@ func PutBack(env setup.Env, store *credstore.Store, tools []string) ([]setup.Cha
 			return nil, false, err
 		}
 		return authsEntry(l.Username, l.Secret), true, nil
+	}, func(im setup.Imported) bool {
+		// As import decided it could take the login: the tool asks the
+		// helper for it through that file (or the drop-in).
+		data, err := os.ReadFile(im.Path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return true // unreadable: keep the record, undo again once fixed
+		}
+		var f authFile
+		if len(data) > 0 {
+			if f, err = parseAuthFile(im.Path, data); err != nil {
+				return true
+			}
+		}
+		asks, _ := helperFor(env, Source{Tool: im.Tool, Path: im.Path}, f, im.Key)
+		return asks
 	})
 }
 

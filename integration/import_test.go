@@ -154,7 +154,13 @@ func TestRemoteLogin_Import(t *testing.T) {
 	// Issue 19 item 9: setup --undo hands the tools back their own files,
 	// and every login import took from one is put back there (one line
 	// each), so that crane (config.json) and skopeo (auth.json) still log
-	// in; remote.yaml keeps its copy.
+	// in; remote.yaml keeps its copy. Undoing podman alone hands it
+	// nothing back (Apptainer still uses the drop-in), so its login stays
+	// in remote.yaml until the drop-in goes.
+	r = e.remoteLogin(t, "", "setup", "--undo", "--podman")
+	if r.code != 0 || strings.Contains(r.stdout, "put back") {
+		t.Errorf("setup --undo --podman, drop-in still used by apptainer: want exit 0 and nothing put back:\n%s", r)
+	}
 	r = e.remoteLogin(t, "", "setup", "--undo")
 	for _, w := range []struct {
 		tool, path string

@@ -49,14 +49,16 @@ func RecordImport(env Env, im Imported) error {
 // longer stored (logged out since).
 type EntryFunc func(uri string) (entry json.RawMessage, ok bool, err error)
 
-// PutBack writes every login import took from a file of one of tools back
-// into that file's "auths", changing only that member, and forgets it. A
-// login stored no longer, or one the file holds again (a login made since),
-// is left as it is, with a line that says so. Call it after Undo and
-// UndoPerRegistry: those hand the tool back its file.
-// where names the store in those lines (remote.yaml's path, or the
-// keyring).
-func PutBack(env Env, tools []string, where string, entry EntryFunc) ([]Change, error) {
+// PutBack writes every login import took from a file whose tool no longer
+// asks the helper for it (asks reports false) back into that file's
+// "auths", changing only that member, and forgets it. A login stored no
+// longer, or one the file holds again (a login made since), is left as it
+// is, with a line that says so. One whose tool still asks the helper (a
+// drop-in another tool still uses, a credsStore set by hand) stays where it
+// is, recorded for a later undo. Call it after Undo and UndoPerRegistry:
+// those hand the tools back their files. where names the store in the
+// lines (remote.yaml's path, or the keyring).
+func PutBack(env Env, where string, entry EntryFunc, asks func(Imported) bool) ([]Change, error) {
 	recPath, err := env.RecordPath()
 	if err != nil {
 		return nil, err
@@ -69,7 +71,7 @@ func PutBack(env Env, tools []string, where string, entry EntryFunc) ([]Change, 
 	var keep []Imported
 	var errs error
 	for _, im := range rec.Imported {
-		if !slices.Contains(tools, im.Tool) {
+		if asks(im) {
 			keep = append(keep, im)
 			continue
 		}

@@ -163,7 +163,7 @@ func applySetup(f *factory, env setup.Env, opts *setupOptions, tools []string) (
 		if err3 != nil {
 			return changes, errors.Join(err, err2, err3)
 		}
-		back, err3 := importer.PutBack(env, store, tools)
+		back, err3 := importer.PutBack(env, store)
 		return append(changes, back...), errors.Join(err, err2, err3)
 	}
 	if !opts.PerRegistry {
