@@ -7,6 +7,7 @@ package integration
 //	go test -count=1 -v -run 'TestCLI' ./integration/
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -16,7 +17,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/creack/pty"
 )
 
 // cliCase is one run of remote-login and what it must print, exactly.
@@ -330,6 +336,11 @@ func TestCLI_ReadmeFlags(t *testing.T) {
 			t.Errorf("remote-login %s: README lists %v, --help %v", name, got, helpFlags)
 		}
 	}
+	for cmd := range readmeFlags {
+		if !slices.Contains(names, cmd) {
+			t.Errorf("README lists remote-login %s, which remote-login --help does not", cmd)
+		}
+	}
 }
 
 func sortedUnique(s []string) []string {
@@ -370,7 +381,7 @@ func TestCLI_CompletionDescribesLogins(t *testing.T) {
 		"oras://o.example  -- registry login (oras)",
 		"hkps://keys.example  -- keyserver login",
 	}
-	check := func(shell, out string, want []string) {
+	check := func(t *testing.T, shell, out string, want []string) {
 		t.Helper()
 		for _, w := range want {
 			if !strings.Contains(out, w+"\n") {
@@ -391,7 +402,7 @@ func TestCLI_CompletionDescribesLogins(t *testing.T) {
 compadd() { print -l -- ${(P)${@[-1]}}; local i; for ((i = 1; i < $#; i++)); do [[ ${@[i]} == -d ]] && print -l -- ${(P)${@[i+1]}}; done; return 0; }
 source "$1"
 words=(remote-login logout ""); CURRENT=3; _remote_login`, "zsh", script("zsh"))
-		check("zsh", out, append(described, "lib", "docker://r.example:5000"))
+		check(t, "zsh", out, append(described, "lib", "docker://r.example:5000"))
 	})
 	t.Run("fish", func(t *testing.T) {
 		lookTool(t, "fish")
@@ -400,7 +411,7 @@ words=(remote-login logout ""); CURRENT=3; _remote_login`, "zsh", script("zsh"))
 		for _, d := range described {
 			want = append(want, strings.Replace(d, "  -- ", "\t", 1))
 		}
-		check("fish", out, want)
+		check(t, "fish", out, want)
 		if strings.Count(out, "lib\tlibrary remote library.example (active)\n") != 2 {
 			t.Errorf("fish: token does not offer the library remotes:\n%s", out)
 		}
@@ -412,7 +423,7 @@ words=(remote-login logout ""); CURRENT=3; _remote_login`, "zsh", script("zsh"))
 		lookTool(t, "bash")
 		out := runShell(t, env, "bash", "--norc", "--noprofile", "-c", `source "$1"
 COMP_WORDS=(remote-login logout ""); COMP_CWORD=2; _remote_login; printf '%s\n' "${COMPREPLY[@]}"`, "bash", script("bash"))
-		check("bash", out, []string{"lib", "docker://r.example:5000", "hkps://keys.example"})
+		check(t, "bash", out, []string{"lib", "docker://r.example:5000", "hkps://keys.example"})
 		if strings.Contains(out, "\t") || strings.Contains(out, "registry login") {
 			t.Errorf("bash completion has descriptions in its words:\n%s", out)
 		}
@@ -431,4 +442,71 @@ func runShell(t *testing.T, env []string, name string, args ...string) string {
 	}
 	t.Logf("%s:\n%s%s", name, out, stderr.String())
 	return string(out)
+}
+
+// TestCLI_SetupOnTerminal covers items 10 and 11 where they meet a user at
+// a terminal: setup, run on a real pseudo-terminal, says the login it
+// found is still in config.json (not "no longer used", which the helper
+// would contradict), offers import, and import says moved and total.
+func TestCLI_SetupOnTerminal(t *testing.T) {
+	e := newClientEnv(t, viaRegistriesConf)
+	e.scan.Secret("pw-a-12345")
+	cfg := filepath.Join(e.dockerConfig, "config.json")
+	e.writeFile(t, cfg, `{"auths": {"a.example": {"auth": "`+base64.StdEncoding.EncodeToString([]byte("ann:pw-a-12345"))+`"}}}`+"\n")
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer master.Close()
+	defer tty.Close()
+	cmd := exec.Command(buildRemoteLogin(t), "setup", "--docker")
+	cmd.Env = e.envList()
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var screen bytes.Buffer
+	go func() {
+		buf := make([]byte, 512)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	text := func() string { mu.Lock(); defer mu.Unlock(); return strings.ReplaceAll(screen.String(), "\r\n", "\n") }
+	waitUntil := func(what string, ok func() bool) {
+		deadline := time.Now().Add(time.Minute)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s; screen:\n%s", what, text())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitUntil("the import offer", func() bool { return strings.Contains(text(), "Import them now? [y/N] ") })
+	if _, err := master.Write([]byte("y\r")); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("setup: %v; screen:\n%s", err, text())
+	}
+	want := "docker:    CFG: set \"credsStore\": \"remoteyaml\", other keys unchanged\n" +
+		"Set up: 1 file(s) changed. Log in once (remote-login, docker login, podman login, oras login) and every tool uses it.\n" +
+		"1 login(s) are still in CFG, outside remote.yaml: `remote-login import` moves them into RL (--dry-run shows them first).\n" +
+		"Import them now? [y/N] y\n" +
+		"moved a.example (ann) from CFG\n" +
+		"Moved 1 login(s) into RL, which now holds 1.\n"
+	want = strings.NewReplacer("CFG", cfg, "RL", e.remoteYAMLPath()).Replace(want)
+	waitUntil("the import's last line", func() bool { return strings.HasSuffix(text(), "which now holds 1.\n") })
+	if got := text(); got != want {
+		t.Errorf("screen:\n%s\nwant\n%s", got, want)
+	}
+	e.scan.Output("the terminal of remote-login setup", text())
 }
