@@ -112,6 +112,8 @@ func TestCLI_FlagTypos(t *testing.T) {
 			wantStderr: "remote-login: unknown flag -jsno; did you mean --json? (see remote-login list --help)\n"},
 		{name: "with a value", args: []string{"status", "--timeot=3s"}, wantCode: 2,
 			wantStderr: "remote-login: unknown flag --timeot; did you mean --timeout? (see remote-login status --help)\n"},
+		{name: "a bad value names the flag as typed", args: []string{"--timeout", "abc", "localhost:5000"}, wantCode: 2,
+			wantStderr: "remote-login: invalid value \"abc\" for flag --timeout: parse error (see remote-login --help)\n"},
 		{name: "nothing near", args: []string{"list", "--zzzzzz"}, wantCode: 2,
 			wantStderr: "remote-login: unknown flag --zzzzzz (see remote-login list --help)\n"},
 	})

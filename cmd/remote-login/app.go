@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -249,34 +250,49 @@ func runContext(ctx context.Context, args []string, f *factory) int {
 	return exitCode(err)
 }
 
-// flagError words a usage error of the flag parser. An unknown flag is
-// named as it was typed (the parser says "-jsno" for "--jsno") with the
-// nearest flag of the command, as gh and docker do.
+// flagError words a usage error of the flag parser. Go's flag package
+// names every flag with one dash ("-jsno" for --jsno): each is named as it
+// was typed, and an unknown one gets the nearest flag of the command, as gh
+// and docker do.
 func (f *factory) flagError(err error, flags []cli.Flag, help string) error {
-	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
-	if !ok {
-		return usageErrorf("%v (see %s)", err, help)
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		for _, fl := range flags {
+			if v, ok := fl.(cli.VisibleFlag); ok && !v.IsVisible() {
+				continue // never suggest the refused --password
+			}
+			for _, n := range fl.Names() {
+				names = append(names, "--"+n)
+			}
+		}
+		if near, ok := suggest.Nearest("--"+name, names); ok {
+			return usageErrorf("unknown flag %s; did you mean %s? (see %s)", f.typedFlag(name), near, help)
+		}
+		return usageErrorf("unknown flag %s (see %s)", f.typedFlag(name), help)
 	}
-	typed := "--" + name
+	// "invalid value "x" for flag -timeout: …", "flag needs an argument: -u"
+	msg = flagInMessage.ReplaceAllStringFunc(msg, func(m string) string {
+		i := strings.LastIndex(m, " -")
+		return m[:i+1] + f.typedFlag(m[i+2:])
+	})
+	return usageErrorf("%s (see %s)", msg, help)
+}
+
+var flagInMessage = regexp.MustCompile(`(for flag|an argument:) -[A-Za-z0-9-]+`)
+
+// typedFlag is the flag name as the command line spelled it: --name, or
+// -name when it was typed with one dash.
+func (f *factory) typedFlag(name string) string {
 	for _, a := range f.argv {
 		if n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); n == name && isFlag(a) {
-			typed = a[:len(a)-len(strings.TrimLeft(a, "-"))] + name
-			break
+			return a[:len(a)-len(strings.TrimLeft(a, "-"))] + name
 		}
 	}
-	var names []string
-	for _, fl := range flags {
-		if v, ok := fl.(cli.VisibleFlag); ok && !v.IsVisible() {
-			continue // never suggest the refused --password
-		}
-		for _, n := range fl.Names() {
-			names = append(names, "--"+n)
-		}
+	if len(name) == 1 {
+		return "-" + name
 	}
-	if near, ok := suggest.Nearest("--"+name, names); ok {
-		return usageErrorf("unknown flag %s; did you mean %s? (see %s)", typed, near, help)
-	}
-	return usageErrorf("unknown flag %s (see %s)", typed, help)
+	return "--" + name
 }
 
 // commandTypo is the error for a word that is no remote and no host but
