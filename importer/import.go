@@ -87,9 +87,10 @@ type Importer struct {
 }
 
 // Run imports every login of every source, calling report for each, and
-// returns how many were left undone (conflicts and failures). An error is
-// one that stopped it before the logins (no source list, remote.yaml
-// unreadable).
+// returns how many were left undone (conflicts and failures; in a dry run,
+// only the logins that could not be read: a conflict is then what the run
+// is asked to show, not a failure). An error is one that stopped it before
+// the logins (no source list, remote.yaml unreadable).
 func (im *Importer) Run(report func(Result)) (problems int, err error) {
 	if _, err := im.Store.File.Read(); err != nil {
 		return 0, err // a broken remote.yaml: say so before any file is touched
@@ -99,7 +100,7 @@ func (im *Importer) Run(report func(Result)) (problems int, err error) {
 		return 0, err
 	}
 	emit := func(r Result) {
-		if r.Problem() {
+		if r.Status == Failed || (r.Problem() && !im.DryRun) {
 			problems++
 		}
 		report(r)
@@ -270,13 +271,13 @@ func (im *Importer) one(src Source, key, user, secret string, removable bool, ke
 
 // drop is a plaintext copy to remove once its login is stored.
 type drop struct {
-	host, key, user, secret string
+	host, uri, key, user, secret string
 }
 
 // dropCopy queues the removal of the plaintext copy of a stored login;
 // dropCopies removes the queued ones in one edit.
 func (im *Importer) dropCopy(src Source, k protocol.Key, key, user, secret string) error {
-	im.drops = append(im.drops, drop{k.Host, key, user, secret})
+	im.drops = append(im.drops, drop{k.Host, k.EntryURI(), key, user, secret})
 	return nil
 }
 
@@ -297,6 +298,18 @@ func (im *Importer) dropCopies(src Source) map[string]error {
 		ok = append(ok, d)
 	}
 	if len(ok) == 0 {
+		return failed
+	}
+	// Recorded first: setup --undo puts the logins back (importer.PutBack),
+	// so the tool it hands the file back to still finds them.
+	var ims []setup.Imported
+	for _, d := range ok {
+		ims = append(ims, setup.Imported{Tool: src.Tool, Path: src.Path, Key: d.key, URI: d.uri, Username: d.user})
+	}
+	if err := setup.RecordImport(im.Env, ims...); err != nil {
+		for _, d := range ok {
+			failed[d.key] = err
+		}
 		return failed
 	}
 	for k, err := range removeAuths(src.Path, ok) {

@@ -15,7 +15,10 @@ import (
 type record struct {
 	Version int                    `json:"version"`
 	Files   map[string]*fileRecord `json:"files"`
-	save    func() error           // writes it, under the lock run holds
+	// Imported are the logins import moved out of the tools' files, which
+	// Undo puts back (see PutBack).
+	Imported []Imported   `json:"imported,omitempty"`
+	save     func() error // writes it, under the lock the run holds
 }
 
 type fileRecord struct {
@@ -39,6 +42,23 @@ const (
 func hash(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// openSetupRecord locks setup's record at path for a run (setup, undo,
+// an import's record of what it moves, a put-back) and reads it; rec.save
+// writes it under that lock. unlock ends the run.
+func openSetupRecord(path string) (rec *record, rf *recordFile, unlock func(), err error) {
+	rec = &record{Version: 1}
+	if rf, unlock, err = openRecord(path, rec); err != nil {
+		return nil, nil, nil, err
+	}
+	if rec.Files == nil {
+		rec.Files = map[string]*fileRecord{}
+	}
+	rec.save = func() error {
+		return rf.save(rec, len(rec.Files) == 0 && len(rec.Imported) == 0)
+	}
+	return rec, rf, unlock, nil
 }
 
 func loadRecord(path string) (*record, error) {

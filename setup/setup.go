@@ -181,16 +181,11 @@ func run(env Env, tools []string, do func(*record, string, target) (Change, erro
 	if err != nil {
 		return nil, err
 	}
-	rec := &record{Version: 1}
-	rf, unlock, err := openRecord(recPath, rec)
+	rec, rf, unlock, err := openSetupRecord(recPath)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if rec.Files == nil {
-		rec.Files = map[string]*fileRecord{}
-	}
-	rec.save = func() error { return rf.save(rec, len(rec.Files) == 0) }
 	// A record setup cannot write stops it before any edit.
 	if err := rf.check(); err != nil {
 		return nil, fmt.Errorf("recording what setup does: %w", err)
