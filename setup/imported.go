@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/jsonedit"
@@ -137,6 +138,9 @@ func putBack(im Imported, where string, entry EntryFunc) (Change, error) {
 // absent, unless outer already has key (added false). Only the new bytes
 // are inserted: every other member stays byte for byte.
 func addMember(data []byte, outer, key string, raw json.RawMessage) ([]byte, bool, error) {
+	if !utf8.ValidString(key) {
+		return nil, false, fmt.Errorf("%q: not UTF-8, which a JSON key cannot hold", key)
+	}
 	o, err := jsonedit.Parse(data)
 	if err != nil {
 		return nil, false, err
