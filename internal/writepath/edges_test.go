@@ -1,6 +1,7 @@
 package writepath_test
 
 import (
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -116,5 +117,29 @@ func TestImport_EditsEachFileOnce(t *testing.T) {
 	}
 	if got := read(t, w.dockerCfg); strings.Contains(got, "auth\"") {
 		t.Fatalf("secrets left: %s", got)
+	}
+}
+
+// Issue 21 item 11: docker-config.json as a FIFO hung the helper's get (so
+// every pull) and status; a device killed them out of memory. Each is one
+// line now, in bounded time.
+func TestGet_SpecialDockerConfig(t *testing.T) {
+	for _, kind := range []string{"FIFO", "device"} {
+		t.Run(kind, func(t *testing.T) {
+			w := newWorld(t)
+			write(t, w.remoteYAML, "Credentials:\n    - URI: docker://e.example\n      Insecure: false\n", 0o600)
+			var err error
+			if kind == "FIFO" {
+				err = syscall.Mkfifo(w.appCfg, 0o600)
+			} else if os.Geteuid() == 0 {
+				err = syscall.Mknod(w.appCfg, syscall.S_IFCHR|0o600, 1<<8|5)
+			} else {
+				t.Skip("mknod needs root")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			refused(t, w, fileCase{cmd: []string{"get", "docker://e.example"}}, w.appCfg)
+		})
 	}
 }

@@ -65,6 +65,16 @@ func runChild(cmd string, args []string) error {
 			return err
 		}
 		return st.Put(credstore.Login{URI: args[0], Username: args[1], Secret: args[2]}, func(uri string) bool { return uri == args[0] })
+	case "get": // the helper's get of one entry URI
+		st, err := credstore.Open(os.Getenv)
+		if err != nil {
+			return err
+		}
+		l, err := st.Get(func(uri string) int { return map[bool]int{true: 1}[uri == args[0]] })
+		if err == nil {
+			fmt.Println(l.Username)
+		}
+		return err
 	case "settings":
 		_, err := credstore.SaveSecrets(credstore.SettingsPath(os.Getenv), credstore.Secrets(args[0]))
 		return err
