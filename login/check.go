@@ -110,7 +110,7 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 	const step = "keyserver check"
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	hc, err := c.client(t.Host, insecure, insecure)
+	hc, err := c.client(t.Host, insecure, SendPolicy{Host: t.Host, Insecure: insecure})
 	if err != nil {
 		return trustError(t.Raw, err)
 	}
@@ -176,7 +176,7 @@ func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, i
 		return nil, plain, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
 			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
 	}
-	hc, err := c.client(u.Host, insecure, plain || insecure)
+	hc, err := c.client(u.Host, insecure, SendPolicy{Host: u.Host, Insecure: plain || insecure})
 	if err != nil {
 		return nil, plain, trustError(name, err)
 	}
@@ -251,13 +251,8 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", host),
 			Fix:    "ask the library's administrator"}
 	}
-	if tu.Scheme == "http" && !insecure && !skipVerify {
-		return &Error{Target: name, Step: step, Kind: KindTLS,
-			Detail: fmt.Sprintf("the token service %s is plain http", tu.Host),
-			Fix:    "add --insecure if you trust the network, so the token may be sent unencrypted"}
-	}
 	step = "token check"
-	hc, err := c.client(tu.Host, skipVerify, insecure || skipVerify)
+	hc, err := c.client(tu.Host, skipVerify, SendPolicy{Host: host, Insecure: insecure || skipVerify})
 	if err != nil {
 		return trustError(name, err)
 	}
@@ -296,7 +291,7 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	// No credential rides on a version check: any redirect may be followed.
-	hc, err := c.client(u.Host, false, true)
+	hc, err := c.client(u.Host, false, SendPolicy{Host: u.Host, Insecure: true})
 	if err != nil {
 		return "", trustError(service, err)
 	}

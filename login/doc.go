@@ -26,6 +26,14 @@
 // the Checker's Timeout, a slow request is reported through Slow, and a
 // failing proxy is named as the proxy.
 //
+// Every request that carries a credential, for login and status alike,
+// is held to one SendPolicy by the transport of every client a Checker
+// makes: https to any host; plain http only to this machine or to the
+// host the user named and marked insecure (--insecure, a stored Insecure:
+// true); anything else fails in one line naming the URL, and nothing is
+// sent. That covers a registry's /v2/, the token realm its challenge
+// names, redirects, keyservers and a library's token-status.
+//
 // No credential crosses a redirect that leaves https or the host it was
 // meant for: without --insecure such a redirect fails the check, whatever
 // the request; with it, only a request without a credential follows one.

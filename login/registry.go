@@ -49,7 +49,7 @@ func (c *Checker) registry(ctx context.Context, t Target, username, secret strin
 	if username == credstore.TokenUser {
 		cred = auth.Credential{RefreshToken: secret}
 	}
-	hc, err := c.client(t.Host, insecure, insecure || plainHTTP)
+	hc, err := c.client(t.Host, insecure, SendPolicy{Host: t.Host, Insecure: insecure || plainHTTP})
 	if err != nil {
 		return &Error{Target: t.Raw, Step: step, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 	}

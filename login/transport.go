@@ -63,16 +63,18 @@ func (c *Checker) withTimeout(ctx context.Context) (context.Context, context.Can
 
 // client is the HTTP client for requests to host (HOST[:PORT]): the
 // configured one with Trust's CAs for host added, certificate
-// verification off when skipVerify, the redirect policy of checkRedirect
-// for a check run with or without --insecure (insecure), the proxy
-// recorded, and slow requests reported.
-func (c *Checker) client(host string, skipVerify, insecure bool) (*http.Client, error) {
+// verification off when skipVerify, every request that carries a
+// credential held to send (the host the user named, and whether they
+// marked it insecure), the redirect policy of checkRedirect for a check
+// run with or without --insecure (send.Insecure), the proxy recorded, and
+// slow requests reported.
+func (c *Checker) client(host string, skipVerify bool, send SendPolicy) (*http.Client, error) {
 	hc := &http.Client{}
 	if c.Client != nil {
 		cp := *c.Client
 		hc = &cp
 	}
-	hc.CheckRedirect = checkRedirect(insecure, hc.CheckRedirect)
+	hc.CheckRedirect = checkRedirect(send.Insecure, hc.CheckRedirect)
 	var tr *http.Transport
 	switch t := hc.Transport.(type) {
 	case nil:
@@ -126,6 +128,8 @@ func (c *Checker) client(host string, skipVerify, insecure bool) (*http.Client, 
 		}
 		hc.Transport = &slowTransport{next: hc.Transport, after: after, notify: c.Slow}
 	}
+	// Outermost, so that nothing below ever sees a request it refuses.
+	hc.Transport = &guard{next: hc.Transport, policy: send}
 	return hc, nil
 }
 

@@ -14,14 +14,11 @@ import (
 // before anything was sent.
 func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, doc *yamlstore.Document, sys sysremote.System, t login.Target, checker *login.Checker) error {
 	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
-	// A plain-http keyserver someone configured on purpose is consent
-	// enough, as Apptainer takes it; a URI typed only here is not.
-	configuredPlain := false
-	if ks != nil {
-		kt, _ := login.ParseTarget(ks.URI)
-		configuredPlain = ks.Insecure || kt.Plain
-	}
-	if t.Plain && !opts.Insecure && !configuredPlain {
+	// http:// is hkp://: the credential goes in clear only where
+	// login.SendPolicy lets it (this machine, or a keyserver the user
+	// marked insecure: --insecure or its Insecure: true), refused here
+	// before the secret is asked for. Being configured is no consent.
+	if login.MaySend(t.URL, opts.Insecure || ks != nil && ks.Insecure) != nil {
 		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
 	}
 	if ks == nil {
