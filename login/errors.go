@@ -148,7 +148,9 @@ func classify(err error, target, step, host string) *Error {
 		e.Fix = "check the port and that the server is running"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		e.Kind = KindConnect
-		e.Detail = fmt.Sprintf("cannot reach %s (%s)", host, errors.Unwrap(errors.Unwrap(err)))
+		var errno syscall.Errno
+		errors.As(err, &errno)
+		e.Detail = fmt.Sprintf("cannot reach %s (%s)", host, errno.Error())
 		e.Fix = "check your network and any proxy in HTTPS_PROXY"
 	case errors.As(err, &verifyErr):
 		e.Kind = KindTLS

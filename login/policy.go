@@ -122,5 +122,5 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return next.RoundTrip(req)
+	return traced(next, req)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -79,10 +80,17 @@ func (c *Checker) client(host string, skipVerify bool, send SendPolicy) (*http.C
 	switch t := hc.Transport.(type) {
 	case nil:
 		tr = http.DefaultTransport.(*http.Transport).Clone()
+		// The default dialer gives up after 30 s whatever --timeout says.
+		tr.DialContext = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
 	case *http.Transport:
 		tr = t.Clone()
 	}
 	if tr != nil {
+		// The check's context bounds every stage (see withTimeout): no
+		// limit of the transport's own may fire first and be reported as
+		// the --timeout that did not (the default 10 s TLS handshake).
+		tr.TLSHandshakeTimeout = 0
+		tr.ResponseHeaderTimeout = 0
 		cfg, _, err := c.Trust.Config(tr.TLSClientConfig, host)
 		if err != nil {
 			return nil, err
@@ -191,9 +199,9 @@ func (c *Checker) classify(err error, target, step, host string) *Error {
 	}
 	switch e.Kind {
 	case KindTimeout:
-		e.Detail = fmt.Sprintf("no answer from %s within %s (timeout)", host, c.timeout())
+		e.Detail = timeoutDetail(err, host, c.timeout())
 		if proxy != nil {
-			e.Detail = fmt.Sprintf("no answer from %s through the proxy %s (from %s) within %s (timeout)", host, proxy.url.Host, proxy.env, c.timeout())
+			e.Detail = fmt.Sprintf("no answer from %s through the proxy %s (from %s) within %s (--timeout)", host, proxy.url.Host, proxy.env, c.timeout())
 		}
 		e.Fix = "check the host and port, your network and any proxy in HTTPS_PROXY, or allow longer with --timeout"
 	case KindTLS:
@@ -256,4 +264,24 @@ func hostOnly(host string) string {
 func tlsPlainAnswer(err error) bool {
 	var rec tls.RecordHeaderError
 	return errors.As(err, &rec) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}
+
+// timeoutDetail says which stage of a request to host the limit cut short.
+func timeoutDetail(err error, host string, limit time.Duration) string {
+	var se *stageError
+	stage := -1
+	if errors.As(err, &se) {
+		stage = se.stage
+	}
+	switch stage {
+	case stageConnect:
+		return fmt.Sprintf("no connection to %s within %s (--timeout)", host, limit)
+	case stageTLS:
+		return fmt.Sprintf("%s did not complete the TLS handshake within %s (--timeout)", host, limit)
+	case stageHeaders:
+		return fmt.Sprintf("%s sent no answer within %s (--timeout)", host, limit)
+	case stageBody:
+		return fmt.Sprintf("%s did not finish its answer within %s (--timeout)", host, limit)
+	}
+	return fmt.Sprintf("no answer from %s within %s (--timeout)", host, limit)
 }
