@@ -181,18 +181,31 @@ func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, i
 		return nil, plain, trustError(name, err)
 	}
 	const step = "service discovery"
-	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
-	if err != nil && insecure && !plain && tlsPlainAnswer(err) {
-		plain, base = true, WebURL(remoteURI, true)
-		resp, err = c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+	const path = "/assets/config/config.prod.json"
+	var resp *http.Response
+	var body []byte
+	fetch := func(ctx context.Context, plain bool) error {
+		r, err := c.get(ctx, hc, WebURL(remoteURI, plain)+path, "")
+		if err != nil {
+			return c.classify(err, name, step, u.Host)
+		}
+		b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body.Close()
+		if err != nil {
+			return c.classify(err, name, step, u.Host)
+		}
+		resp, body = r, b
+		return nil
+	}
+	if plain {
+		err = fetch(ctx, true)
+	} else {
+		// --insecure also lets a remote that speaks no TLS be reached in
+		// plain HTTP (Hinkskalle under gunicorn never answers a handshake).
+		plain, err = c.overTLS(ctx, name, step, u.Host, strings.TrimPrefix(base, "https://"+u.Host)+path, insecure, fetch)
 	}
 	if err != nil {
-		return nil, plain, c.classify(err, name, step, u.Host)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	if err != nil {
-		return nil, plain, c.classify(err, name, step, u.Host)
+		return nil, plain, err
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, plain, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
@@ -256,11 +269,31 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 	if err != nil {
 		return trustError(name, err)
 	}
-	resp, err := c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
-	if err != nil {
-		return c.classify(err, name, step, tu.Host)
+	var resp *http.Response
+	check := func(ctx context.Context, plain bool) error {
+		u := tokenURI + "/v1/token-status"
+		if plain {
+			u = "http://" + strings.TrimPrefix(u, "https://")
+		}
+		r, err := c.get(ctx, hc, u, "Bearer "+token)
+		if err != nil {
+			return c.classify(err, name, step, tu.Host)
+		}
+		defer drain(r)
+		resp = r
+		return nil
 	}
-	defer drain(resp)
+	if tu.Scheme == "http" {
+		err = check(ctx, false)
+	} else {
+		// A token service that speaks plain HTTP though discovery named
+		// https is said to be one, and asked in plain HTTP with --insecure
+		// (where SendPolicy lets the token go).
+		_, err = c.overTLS(ctx, name, step, tu.Host, tu.Path+"/v1/token-status", skipVerify, check)
+	}
+	if err != nil {
+		return err
+	}
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}

@@ -2,10 +2,13 @@ package login
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
 	"sync/atomic"
+	"time"
 )
 
 // The stages of a request, for a timeout's message.
@@ -61,4 +64,24 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// timeoutDetail says which stage of a request to host the limit cut short.
+func timeoutDetail(err error, host string, limit time.Duration) string {
+	var se *stageError
+	stage := -1
+	if errors.As(err, &se) {
+		stage = se.stage
+	}
+	switch stage {
+	case stageConnect:
+		return fmt.Sprintf("no connection to %s within %s (--timeout)", host, limit)
+	case stageTLS:
+		return fmt.Sprintf("%s did not complete the TLS handshake within %s (--timeout)", host, limit)
+	case stageHeaders:
+		return fmt.Sprintf("%s sent no answer within %s (--timeout)", host, limit)
+	case stageBody:
+		return fmt.Sprintf("%s did not finish its answer within %s (--timeout)", host, limit)
+	}
+	return fmt.Sprintf("no answer from %s within %s (--timeout)", host, limit)
 }

@@ -2,7 +2,6 @@ package login
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -37,6 +36,10 @@ type Checker struct {
 	// being waited for.
 	Slow      func(rawURL string)
 	SlowAfter time.Duration
+	// PlainAfter is how long a TLS handshake may take before the server is
+	// asked whether it speaks plain HTTP instead (see overTLS); 0 is
+	// DefaultPlainAfter. It is never more than a third of Timeout.
+	PlainAfter time.Duration
 	// Proxy picks the proxy of a request; nil is http.ProxyFromEnvironment.
 	Proxy func(*http.Request) (*url.URL, error)
 
@@ -257,31 +260,4 @@ func hostOnly(host string) string {
 		return h
 	}
 	return host
-}
-
-// tlsPlainAnswer reports an error from an HTTPS request to a server that
-// speaks plain HTTP.
-func tlsPlainAnswer(err error) bool {
-	var rec tls.RecordHeaderError
-	return errors.As(err, &rec) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
-}
-
-// timeoutDetail says which stage of a request to host the limit cut short.
-func timeoutDetail(err error, host string, limit time.Duration) string {
-	var se *stageError
-	stage := -1
-	if errors.As(err, &se) {
-		stage = se.stage
-	}
-	switch stage {
-	case stageConnect:
-		return fmt.Sprintf("no connection to %s within %s (--timeout)", host, limit)
-	case stageTLS:
-		return fmt.Sprintf("%s did not complete the TLS handshake within %s (--timeout)", host, limit)
-	case stageHeaders:
-		return fmt.Sprintf("%s sent no answer within %s (--timeout)", host, limit)
-	case stageBody:
-		return fmt.Sprintf("%s did not finish its answer within %s (--timeout)", host, limit)
-	}
-	return fmt.Sprintf("no answer from %s within %s (--timeout)", host, limit)
 }
