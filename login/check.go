@@ -3,84 +3,12 @@ package login
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 )
-
-// RedirectError is a redirect a check refused to follow.
-type RedirectError struct {
-	From, To  *url.URL
-	LeavesTLS bool // from https to anything else; otherwise it leaves the host
-}
-
-func (e *RedirectError) Error() string {
-	why := "another host"
-	if e.LeavesTLS {
-		why = "plain " + e.To.Scheme
-	}
-	return fmt.Sprintf("%s redirected to %s (%s)", displayURL(e.From), displayURL(e.To), why)
-}
-
-// checkRedirect never lets a credential cross a redirect that leaves https
-// or the first request's host (and port): it would reach a server the
-// user did not name, over a channel they did not choose, and that server's
-// 200 would count as verified. Without --insecure such a redirect fails
-// the check even with no credential on it (library discovery, an
-// unauthenticated /v2/): what it answers decides where the credential goes
-// next. With --insecure it is followed only while no credential rides on
-// it. Go's own rule is not enough: it keeps Authorization for a subdomain
-// and across https→http on the same host, and it says nothing about the
-// verdict. next is the client's own policy, if it had one.
-func checkRedirect(insecure bool, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		first := via[0].URL
-		e := &RedirectError{From: via[len(via)-1].URL, To: req.URL}
-		e.LeavesTLS = first.Scheme == "https" && req.URL.Scheme != "https"
-		if e.LeavesTLS || !sameHost(first, req.URL) {
-			if !insecure || carriesCredential(via) {
-				return e
-			}
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-}
-
-// sameHost compares host names (case-insensitively) and ports, the
-// scheme's default port filled in.
-func sameHost(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		if u.Scheme == "http" {
-			return "80"
-		}
-		return "443"
-	}
-	return strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
-}
-
-// carriesCredential reports whether any request of a redirect chain holds
-// a credential: an Authorization header, or a body (a token request posts
-// the password or refresh token as a form, and 307/308 resend it).
-func carriesCredential(via []*http.Request) bool {
-	for _, r := range via {
-		if r.Header.Get("Authorization") != "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-			return true
-		}
-	}
-	return false
-}
 
 // displayURL shows a URL without user information, query or fragment,
 // which may hold a secret.

@@ -78,7 +78,7 @@ func (c *Checker) client(host string, skipVerify bool, send SendPolicy) (*http.C
 		cp := *c.Client
 		hc = &cp
 	}
-	hc.CheckRedirect = checkRedirect(send.Insecure, hc.CheckRedirect)
+	hc.CheckRedirect = send.checkRedirect(hc.CheckRedirect)
 	var tr *http.Transport
 	switch t := hc.Transport.(type) {
 	case nil:
