@@ -94,14 +94,25 @@ func (c *Checker) overTLS(ctx context.Context, target, step, host, probePath str
 // speaksPlain reports whether host answers a plain HTTP GET of path, sent
 // without any credential. A 400 does not count: it is what a TLS port
 // says to plain HTTP (Go, nginx: "plain HTTP request was sent to HTTPS
-// port").
+// port"). Nor does a host reached through a proxy: the answer might be
+// the proxy's own.
 func (c *Checker) speaksPlain(ctx context.Context, host, path string) bool {
 	hc, err := c.client(host, false, SendPolicy{Host: host})
 	if err != nil {
 		return false
 	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+host+path, nil)
+	if err != nil {
+		return false
+	}
+	if u, err := c.proxy()(req); u != nil || err != nil {
+		return false
+	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.get(ctx, hc, "http://"+host+path, "")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return false
 	}

@@ -102,10 +102,7 @@ func (c *Checker) client(host string, skipVerify bool, send SendPolicy) (*http.C
 			cfg.InsecureSkipVerify = true //nolint:gosec // asked for with --insecure, as docker's insecure-registries and podman's --tls-verify=false do
 		}
 		tr.TLSClientConfig = cfg
-		proxy := c.Proxy
-		if proxy == nil {
-			proxy = http.ProxyFromEnvironment
-		}
+		proxy := c.proxy()
 		tr.Proxy = func(req *http.Request) (*url.URL, error) {
 			u, err := proxy(req)
 			if u != nil {
@@ -142,6 +139,14 @@ func (c *Checker) client(host string, skipVerify bool, send SendPolicy) (*http.C
 	// Outermost, so that nothing below ever sees a request it refuses.
 	hc.Transport = &guard{next: hc.Transport, policy: send}
 	return hc, nil
+}
+
+// proxy is the function that picks a request's proxy.
+func (c *Checker) proxy() func(*http.Request) (*url.URL, error) {
+	if c.Proxy != nil {
+		return c.Proxy
+	}
+	return http.ProxyFromEnvironment
 }
 
 // proxyFor is the proxy the requests to host went through, if any.
