@@ -31,7 +31,7 @@ const (
 	Unchecked   State = "unchecked"   // no server check exists for this kind of login
 	Refused     State = "refused"     // the server answered and refused the credential
 	Expired     State = "expired"     // its JWT's exp has passed; it was not sent
-	Unreachable State = "unreachable" // DNS, connection, TLS or timeout
+	Unreachable State = "unreachable" // DNS, connection, TLS, proxy or timeout: the server was not reached
 	Failed      State = "failed"      // no secret found, or an answer that is neither yes nor no
 )
 
@@ -169,7 +169,9 @@ func (c *Checker) fail(r *Result, err error, l Login, timeout time.Duration, rel
 		r.State, r.Detail, r.Fix = Failed, le.Detail, le.Fix
 		r.Status = le.Status
 		switch le.Kind {
-		case login.KindDNS, login.KindConnect, login.KindTLS, login.KindTimeout:
+		case login.KindDNS, login.KindConnect, login.KindTLS, login.KindTimeout, login.KindProxy:
+			// A proxy that failed left the server unreached, as a failed
+			// connection does.
 			r.State = Unreachable
 		}
 	case errors.Is(err, context.DeadlineExceeded):
