@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // RedirectError is a redirect a check refused to follow.
@@ -142,13 +143,76 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 // Apptainer reach it over plain http; insecure (--insecure) skips TLS
 // verification and falls back to plain http when the remote answers in it.
 func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, remoteInsecure, insecure bool, token string) error {
+	_, err := c.LibraryTokenPlain(ctx, name, remoteURI, remoteInsecure, insecure, token)
+	return err
+}
+
+// LibraryTokenPlain is LibraryToken, telling whether the remote was
+// reached over plain http: a remote stored Insecure: false that only
+// answers so is one Apptainer and SingularityCE will fail to reach (they
+// use https unless the remote says Insecure: true). A refused token's fix
+// names the token page the server has (see TokenPage).
+func (c *Checker) LibraryTokenPlain(ctx context.Context, name, remoteURI string, remoteInsecure, insecure bool, token string) (plain bool, err error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	svcs, plain, err := c.discover(ctx, name, remoteURI, remoteInsecure, insecure)
 	if err != nil {
-		return err
+		return plain, err
 	}
-	return c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
+	err = c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
+	var e *Error
+	if errors.As(err, &e) && e.Refused() {
+		e.Fix = "generate a new access token " + c.TokenPage(ctx, remoteURI, plain, insecure) + " and log in again"
+	}
+	return plain, err
+}
+
+// tokenPages are where the known library servers let a user make a token,
+// in the order they are tried: Sylabs Cloud and Singularity Enterprise
+// (the page the CLIs name), Hinkskalle, Singularity Registry Server.
+var tokenPages = []string{"auth/tokens", "tokens", "token"}
+
+// TokenPage says where to make an access token for the remote: "at URL"
+// for the first page of tokenPages the server has (any answer but a 404,
+// 410 or 5xx; a redirect to its login page counts), else "on the
+// library's web site, URL", which guesses no page. Nothing is sent but
+// GETs without credentials; redirects are not followed.
+func (c *Checker) TokenPage(ctx context.Context, remoteURI string, plain, insecure bool) string {
+	base, err := LibraryURL(remoteURI, plain)
+	if err != nil {
+		return "on the library's web site"
+	}
+	site := "on the library's web site, " + base
+	u, err := url.Parse(base)
+	if err != nil {
+		return site
+	}
+	hc, err := c.client(u.Host, insecure, plain || insecure)
+	if err != nil {
+		return site
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	found := make([]bool, len(tokenPages))
+	var wg sync.WaitGroup
+	for i, p := range tokenPages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.get(ctx, hc, JoinURL(base, p), "")
+			if err != nil {
+				return
+			}
+			drain(resp)
+			found[i] = resp.StatusCode < 500 && resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusGone
+		}()
+	}
+	wg.Wait()
+	for i, ok := range found {
+		if ok {
+			return "at " + JoinURL(base, tokenPages[i])
+		}
+	}
+	return site
 }
 
 // Services are what a library remote's service discovery names: each
@@ -170,21 +234,21 @@ func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure
 // http and insecure (--insecure) skips verification and falls back to
 // plain http for a remote that speaks no TLS; it tells which it used.
 func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, insecure bool) (Services, bool, error) {
-	base := WebURL(remoteURI, plain)
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" {
-		return nil, plain, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
-			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
+	base, err := LibraryURL(remoteURI, plain)
+	if err != nil {
+		return nil, plain, uriError(name, remoteURI, err)
 	}
+	u, _ := url.Parse(base) // LibraryURL parsed it
 	hc, err := c.client(u.Host, insecure, plain || insecure)
 	if err != nil {
 		return nil, plain, trustError(name, err)
 	}
 	const step = "service discovery"
-	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+	resp, err := c.get(ctx, hc, JoinURL(base, discoveryPath), "")
 	if err != nil && insecure && !plain && tlsPlainAnswer(err) {
-		plain, base = true, WebURL(remoteURI, true)
-		resp, err = c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+		plain = true
+		base, _ = LibraryURL(remoteURI, true)
+		resp, err = c.get(ctx, hc, JoinURL(base, discoveryPath), "")
 	}
 	if err != nil {
 		return nil, plain, c.classify(err, name, step, u.Host)
@@ -193,6 +257,10 @@ func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, i
 	resp.Body.Close()
 	if err != nil {
 		return nil, plain, c.classify(err, name, step, u.Host)
+	}
+	if resp.StatusCode >= 500 {
+		// A proxy in front of a stopped server answers 502: the URI is right.
+		return nil, plain, serverFailed(name, step, u.Host, resp.StatusCode)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, plain, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
@@ -236,8 +304,10 @@ func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insec
 func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insecure, skipVerify bool, svcs Services, token string) error {
 	step := "service discovery"
 	host := remoteURI
-	if u, err := url.Parse(WebURL(remoteURI, insecure)); err == nil {
-		host = u.Host
+	if base, err := LibraryURL(remoteURI, insecure); err == nil {
+		if u, err := url.Parse(base); err == nil {
+			host = u.Host
+		}
 	}
 	tokenURI := svcs["token"]
 	if tokenURI == "" {
@@ -261,7 +331,7 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 	if err != nil {
 		return trustError(name, err)
 	}
-	resp, err := c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
+	resp, err := c.get(ctx, hc, JoinURL(tokenURI, "v1/token-status"), "Bearer "+token)
 	if err != nil {
 		return c.classify(err, name, step, tu.Host)
 	}
@@ -276,8 +346,11 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 		// "Invalid Credentials".
 		e.Kind = KindCredential
 		e.Detail = fmt.Sprintf("the token was refused (%s: Invalid Credentials)", statusText(resp.StatusCode))
-		e.Fix = "generate a new access token at " + WebURL(remoteURI, insecure) + "/auth/tokens and log in again"
+		e.Fix = "generate a new access token and log in again"
 	default:
+		if resp.StatusCode >= 500 {
+			return serverFailed(name, step, "the token service "+tu.Host, resp.StatusCode)
+		}
 		e.Detail = fmt.Sprintf("the token service answered %s", statusText(resp.StatusCode))
 		e.Fix = "try again later or ask the library's administrator"
 	}
@@ -300,7 +373,7 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 	if err != nil {
 		return "", trustError(service, err)
 	}
-	resp, err := c.get(ctx, hc, strings.TrimSuffix(uri, "/")+"/version", "")
+	resp, err := c.get(ctx, hc, JoinURL(uri, "version"), "")
 	if err != nil {
 		return "", c.classify(err, service, step, u.Host)
 	}
@@ -331,12 +404,89 @@ func trustError(target string, err error) *Error {
 	return &Error{Target: target, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 }
 
-// WebURL is the base URL of a library remote, as Apptainer forms it.
-func WebURL(remoteURI string, insecure bool) string {
-	if insecure {
-		return "http://" + remoteURI
+// discoveryPath is where a library server lists its services.
+const discoveryPath = "assets/config/config.prod.json"
+
+// LibraryURL is the base URL of a library remote, read from its URI as
+// Apptainer and SingularityCE read it (endpoint.Config.GetURL): parsed as
+// a URL, its scheme set to https, or http when plain (the remote's
+// Insecure). So "host[/path]" and "//host:port[/path]" work; "host:port"
+// does not (a scheme "host", or no URL at all for a numeric host), and
+// neither do the CLIs with it: the error says so and names the spelling
+// that works.
+func LibraryURL(remoteURI string, plain bool) (string, error) {
+	u, err := url.Parse(remoteURI)
+	if err == nil && remoteURI != "" {
+		u.Scheme = "https"
+		if plain {
+			u.Scheme = "http"
+		}
+		s := u.String()
+		if v, err := url.Parse(s); err == nil && v.Host != "" && v.Opaque == "" {
+			return s, nil
+		}
 	}
-	return "https://" + remoteURI
+	return "", &URIError{URI: remoteURI}
+}
+
+// URIError is a library remote's URI that Apptainer and SingularityCE
+// cannot use.
+type URIError struct{ URI string }
+
+func (e *URIError) Error() string {
+	return fmt.Sprintf("Apptainer and SingularityCE cannot use the remote's URI %q", e.URI)
+}
+
+// Spelling is the way to write the URI that the CLIs can use, or "".
+func (e *URIError) Spelling() string {
+	host, _, _ := strings.Cut(e.URI, "/")
+	if h, port, ok := strings.Cut(host, ":"); ok && h != "" && port != "" && !strings.Contains(e.URI, "://") {
+		if v, err := LibraryURL("//"+e.URI, false); err == nil && v != "" {
+			return "//" + e.URI
+		}
+	}
+	return ""
+}
+
+// CheckRemoteURI is nil for a library remote URI that Apptainer and
+// SingularityCE can use, else the *Error saying why not and how to write
+// it: a login checks it before asking for a token.
+func CheckRemoteURI(name, remoteURI string) error {
+	if _, err := LibraryURL(remoteURI, false); err != nil {
+		return uriError(name, remoteURI, err)
+	}
+	return nil
+}
+
+// uriError is the *Error of a remote URI that LibraryURL refused.
+func uriError(name, remoteURI string, err error) *Error {
+	e := &Error{Target: name, Kind: KindProtocol, Detail: err.Error(),
+		Fix: "write it as HOST[/PATH], or //HOST:PORT[/PATH] for a port, in remote.yaml (a system remote's in the system remote.yaml)"}
+	var ue *URIError
+	if errors.As(err, &ue) && ue.Spelling() != "" {
+		e.Detail += " (they read HOST:PORT without // as a URL scheme, or refuse it: \"first path segment in URL cannot contain colon\")"
+		e.Fix = "write it as URI: " + ue.Spelling() + " in remote.yaml (a system remote's in the system remote.yaml): `remote add` stores HOST:PORT, which only //HOST:PORT reaches"
+	}
+	return e
+}
+
+// JoinURL joins a path to a service address as URLs join: an address
+// written with a trailing "/" (as servers write their own) gives
+// https://host/v1/token-status, not https://host//v1/token-status.
+func JoinURL(base, elem string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return strings.TrimSuffix(base, "/") + "/" + elem
+	}
+	return u.JoinPath(elem).String()
+}
+
+// serverFailed is a 5xx: the server (or a proxy in front of it) failed,
+// which no change to the URI or the credential fixes.
+func serverFailed(target, step, who string, status int) *Error {
+	return &Error{Target: target, Step: step, Kind: KindStatus, Status: status,
+		Detail: fmt.Sprintf("%s answered %s: the server failed", who, statusText(status)),
+		Fix:    "try again later or ask the library's administrator"}
 }
 
 func drain(resp *http.Response) {

@@ -170,7 +170,7 @@ func TestPrompt_LibraryReplace(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t)
 			ls := newLibraryServer(t, false)
-			e.writeRemoteYAML(t, libraryYAML(ls.host(), tt.stored, true))
+			e.writeRemoteYAML(t, libraryYAML("//"+ls.host(), tt.stored, true))
 			before := e.readRemoteYAML(t)
 			s := startPTY(t, nil, "lib")
 			if tt.answer != "" {
