@@ -222,12 +222,14 @@ func (c *Checker) TokenPage(ctx context.Context, remoteURI string, plain, insecu
 type Services map[string]string
 
 // Discover reads the remote's service discovery document,
-// <web URL>/assets/config/config.prod.json. insecure means plain http.
-func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure bool) (Services, error) {
+// <web URL>/assets/config/config.prod.json. plain (the remote's Insecure)
+// means plain http; insecure (--insecure) skips TLS verification and falls
+// back to plain http for a remote that speaks no TLS. It tells whether
+// plain http was used, for TokenStatus.
+func (c *Checker) Discover(ctx context.Context, name, remoteURI string, plain, insecure bool) (Services, bool, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	svcs, _, err := c.discover(ctx, name, remoteURI, insecure, false)
-	return svcs, err
+	return c.discover(ctx, name, remoteURI, plain, insecure)
 }
 
 // discover is Discover, where plain (the remote's Insecure) means plain
@@ -292,11 +294,13 @@ func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, i
 
 // TokenStatus checks token at the token service svcs names:
 // GET <uri>/v1/token-status with "Bearer <token>", which must answer 200.
-// insecure means the remote is reached over plain http.
-func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insecure bool, svcs Services, token string) error {
+// plain means the remote was reached over plain http (Discover's answer);
+// insecure (--insecure) also allows a plain-http token service and skips
+// TLS verification.
+func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, plain, insecure bool, svcs Services, token string) error {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	return c.tokenStatus(ctx, name, remoteURI, insecure, false, svcs, token)
+	return c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
 }
 
 // tokenStatus is TokenStatus, where skipVerify (--insecure) also allows a
@@ -359,7 +363,8 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 
 // ServiceVersion asks a library service for its version as `remote
 // status` does: GET <uri>/version, answered with {"data":{"version":…}}.
-func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (string, error) {
+// insecure (--insecure) skips TLS verification.
+func (c *Checker) ServiceVersion(ctx context.Context, service, uri string, insecure bool) (string, error) {
 	const step = "version check"
 	u, err := url.Parse(uri)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -369,7 +374,7 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	// No credential rides on a version check: any redirect may be followed.
-	hc, err := c.client(u.Host, false, true)
+	hc, err := c.client(u.Host, insecure, true)
 	if err != nil {
 		return "", trustError(service, err)
 	}
