@@ -282,8 +282,10 @@ func TestStatus_TimeoutNamesItsLimit(t *testing.T) {
 		target, rest, _ := strings.Cut(strings.Join(strings.Fields(l), " "), " ")
 		lines[target] = rest
 	}
-	if w := "remote.yaml unreachable (no answer from " + stall + " within 2s (timeout))"; !strings.HasPrefix(lines["docker://"+stall], w) {
-		t.Errorf("the stalled login's line is %q, want it to start %q", lines["docker://"+stall], w)
+	// The wording of the stage is login's; the limit named must be 2s.
+	if got := lines["docker://"+stall]; !strings.HasPrefix(got, "remote.yaml unreachable (") || !strings.Contains(got, stall) ||
+		!strings.Contains(got, " within 2s (") {
+		t.Errorf("the stalled login's line is %q, want it unreachable, naming %s and 2s", got, stall)
 	}
 	if lines["docker://"+okHost] != "remote.yaml OK" {
 		t.Errorf("the other login's line is %q", lines["docker://"+okHost])
