@@ -6,9 +6,13 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
 // libKind is a Library API server as one was seen to answer
@@ -242,5 +246,30 @@ func TestLoginLibrary_InsecureLeavesTheRemoteUsable(t *testing.T) {
 	// `remote status`) use plain HTTP without --insecure.
 	if s := runCmd(t, "", nil, "status", "lib"); s.code != exitOK {
 		t.Errorf("status after the login: exit %d\n%s", s.code, s.stdout)
+	}
+}
+
+// TestLoginLibrary_InsecureSystemRemote: a system remote marked Insecure:
+// true loses that key when copied into the user file (as the CLIs copy
+// it); a login that reached it over plain HTTP with --insecure leaves the
+// user's copy Insecure: true, so the CLIs reach it as the login did.
+func TestLoginLibrary_InsecureSystemRemote(t *testing.T) {
+	e := newTestEnv(t)
+	ls := newLibServer(t, sregistry, false)
+	sys := filepath.Join(t.TempDir(), "remote.yaml")
+	if err := os.WriteFile(sys, []byte("Active: srs\nRemotes:\n  srs:\n    URI: //"+ls.host()+"\n    System: true\n    Exclusive: false\n    Insecure: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("REMOTEYAML_SYSTEM_FILE", sys)
+	r := runCmd(t, "", nil, "--insecure", "--token-file", writeTokenFile(t, goodToken), "srs")
+	if r.code != exitOK {
+		t.Fatalf("exit %d", r.code)
+	}
+	cfg, err := yamlstore.DecodeStrict([]byte(e.readRemoteYAML(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Remotes["srs"]; got == nil || !got.System || !got.Insecure || got.Token != goodToken {
+		t.Errorf("the user's copy of srs = %+v, want System, Insecure and the token", got)
 	}
 }
