@@ -89,7 +89,7 @@ done
 # The .deb's and the .rpm's file lists: the same but where the distributions
 # differ (zsh's completion directory, where the licence goes).
 deb_files() { dpkg-deb -c "$1" | awk '{print $NF}' | sed 's|^\./|/|' | grep -v '/$' | sort; }
-rpm_files() { rpm -qlp "$1" 2>/dev/null | sort; }
+rpm_files() { rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$1" 2>/dev/null | grep -v '^d' | cut -d' ' -f2- | sort; }
 # Debian's changelog.gz and lintian override have no RPM counterpart.
 norm() { sed -e 's|/usr/share/zsh/vendor-completions/|/usr/share/zsh/site-functions/|' \
 	-e 's|/usr/share/doc/remoteyaml/copyright|LICENSE|; s|/usr/share/licenses/remoteyaml/LICENSE|LICENSE|' \
@@ -126,8 +126,9 @@ done
 
 # A throwaway root holds what the distribution's base packages (filesystem,
 # man-db, bash-completion, zsh, fish) own: the directories remoteyaml puts
-# files in but does not own. newroot makes one; leftovers lists what a
-# package left in it after it was removed: whatever was not there before.
+# files in but does not own. newroot makes one; leftovers ROOT DB lists what
+# a package left in it after it was removed: whatever was not there before
+# but the package database.
 newroot() {
 	local r=$1
 	mkdir -p "$r/usr/bin" "$r/usr/share/man/man1" "$r/usr/share/doc" "$r/usr/share/licenses" \
@@ -135,7 +136,8 @@ newroot() {
 		"$r/usr/share/zsh/vendor-completions" "$r/usr/share/fish/vendor_completions.d" "$r/usr/share/lintian/overrides"
 	(cd "$r" && find . | sort) >"$r.before"
 }
-leftovers() { comm -13 "$1.before" <(cd "$1" && find . | sort); }
+# DB is the package database's directory under var/lib (dpkg, rpm).
+leftovers() { comm -13 "$1.before" <(cd "$1" && find . | sort) | grep -v -e '^\./var$' -e '^\./var/lib$' -e "^\./var/lib/$2\(/\|\$\)" || true; }
 
 # The .deb, installed by dpkg into a root of its own, with its own admin
 # directory: this machine's /usr and its dpkg database are not touched.
@@ -154,7 +156,7 @@ page=$(MANPATH="$droot/usr/share/man" man -w remote-login) || fail "man finds no
 MANPATH="$droot/usr/share/man" MANPAGER=cat MANWIDTH=80 man remote-login 2>&1 | grep "remote-login logout TARGET" >/dev/null ||
 	fail "man remote-login does not show the installed page"
 dpkg --root="$droot" -r remoteyaml >"$tmp/dpkg.out" 2>&1 || fail "dpkg --root -r remoteyaml: $(cat "$tmp/dpkg.out")"
-left=$(leftovers "$droot" | grep -v '^\./var/lib/dpkg/' || true)
+left=$(leftovers "$droot" dpkg)
 [ -z "$left" ] || fail "dpkg -r remoteyaml left:
 $left"
 ok "dpkg --root: $deb installed, versions $version, man remote-login finds the page; dpkg -r left no file or directory"
@@ -172,7 +174,7 @@ got=$("$rroot/usr/bin/docker-credential-remoteyaml" version)
 rpmroot -V remoteyaml >"$tmp/rpm.out" 2>&1 || fail "rpm -V remoteyaml: $(cat "$tmp/rpm.out")"
 rpmroot -e remoteyaml >"$tmp/rpm.out" 2>&1 ||
 	fail "rpm --root -e remoteyaml: $(cat "$tmp/rpm.out")"
-left=$(leftovers "$rroot" | grep -v -e '^\./var$' -e '^\./var/lib$' -e '^\./var/lib/rpm' || true)
+left=$(leftovers "$rroot" rpm)
 [ -z "$left" ] || fail "rpm -e remoteyaml left:
 $left"
 ok "rpm --root: $rpm installed and verified (rpm -V), version $version; rpm -e left no file or directory"
