@@ -106,7 +106,9 @@ $(diff <(echo "$d") <(echo "$r"))"
 	grep -x /usr/bin/docker-credential-remoteyaml <<<"$d" >/dev/null || fail "$deb lacks /usr/bin/docker-credential-remoteyaml"
 	ok "$deb and $rpm install the same $(echo "$d" | wc -l) files"
 	# rpmbuild writes ./usr/…: unpacking with cpio -idmv stays in the
-	# current directory.
+	# current directory. Checked before rpmlint, which unpacks the package
+	# with cpio: run as root on absolute paths that writes onto / (it did,
+	# with the nfpm-built .rpm).
 	abs=$(rpm2cpio "$rpm" | cpio -t --quiet | grep -v '^\./' || true)
 	[ -z "$abs" ] || fail "$rpm has payload paths that are not relative (cpio -idmv would write onto /):
 $abs"
