@@ -29,6 +29,10 @@ func main() {
 	summary := flag.Bool("summary", false, "summarise the JSON logs named as arguments instead of reading stdin")
 	flag.Parse()
 
+	if *allowFile == "" {
+		fmt.Fprintln(os.Stderr, "testreport: -allow FILE is required (integration/allowed-skips.txt)")
+		os.Exit(2)
+	}
 	allow, err := loadAllowed(*allowFile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testreport:", err)

@@ -135,9 +135,6 @@ type allowed struct {
 }
 
 func loadAllowed(path string) ([]allowed, error) {
-	if path == "" {
-		return nil, nil
-	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("allowed skips: %w", err)

@@ -119,3 +119,56 @@ func childEnv(t *testing.T, gopath string) []string {
 	return append(env, "PATH="+strings.Join(path, string(os.PathListSeparator)), "GOPATH="+gopath, "GOBIN=",
 		"GOMODCACHE="+caches[0], "GOCACHE="+caches[1])
 }
+
+// make test's own promise, end to end: integration/run-tests.sh fails when
+// a step changed /usr or /etc. The steps are a stand-in for make that
+// writes a clean test log and, in one case, a file under /usr/local/src;
+// /usr/local/src is a tmpfs in a private mount namespace (unshare -m), so
+// this machine's /usr is never touched.
+func TestRunTests_ChangeUnderUsrFails(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for unshare -m") // make test runs as root: allowed-skips.txt does not allow this
+	}
+	if _, err := os.Stat("/usr/local/src"); err != nil {
+		t.Fatalf("no /usr/local/src to mount a tmpfs on: %v", err)
+	}
+	tmp := t.TempDir()
+	report := filepath.Join(tmp, "testreport")
+	if out, err := exec.Command("go", "build", "-o", report, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build testreport: %v\n%s", err, out)
+	}
+	tests := []struct {
+		name, step string
+		wantFail   bool
+		wantOut    string
+	}{
+		{"a step writes under /usr", "touch /usr/local/src/remoteyaml-probe", true, "+/usr/local/src/remoteyaml-probe f "},
+		{"a step writes only in its temp dir", "touch \"$TESTLOGS/probe\"", false, "the same before and after make test"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fakeMake := filepath.Join(t.TempDir(), "make")
+			script := "#!/bin/sh\n# stands in for make lint unit keyring integration dist-check\n" +
+				"mkdir -p \"$TESTLOGS\"\n" +
+				"echo '{\"Action\":\"pass\",\"Package\":\"p\",\"Test\":\"TestA\"}' >\"$TESTLOGS/unit.json\"\n" +
+				"echo '{\"Action\":\"pass\",\"Package\":\"p\"}' >>\"$TESTLOGS/unit.json\"\n" + tt.step + "\n"
+			if err := os.WriteFile(fakeMake, []byte(script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command("unshare", "-m", "--", "sh", "-c",
+				"mount --make-rprivate / && mount -t tmpfs tmpfs /usr/local/src && exec bash integration/run-tests.sh")
+			cmd.Dir = filepath.Join("..", "..")
+			cmd.Env = append(os.Environ(), "MAKE="+fakeMake, "TESTLOGS="+filepath.Join(t.TempDir(), "logs"), "TESTREPORT_BIN="+report)
+			out, err := cmd.CombinedOutput()
+			if failed := err != nil; failed != tt.wantFail {
+				t.Errorf("run-tests.sh failed = %v (%v), want %v; it printed:\n%s", failed, err, tt.wantFail, out)
+			}
+			if !strings.Contains(string(out), tt.wantOut) {
+				t.Errorf("run-tests.sh printed:\n%s\nwant it to contain %q", out, tt.wantOut)
+			}
+			if _, err := os.Stat("/usr/local/src/remoteyaml-probe"); err == nil {
+				t.Fatal("the probe reached this machine's /usr/local/src: the mount namespace did not hold")
+			}
+		})
+	}
+}
