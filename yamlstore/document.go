@@ -24,6 +24,10 @@ type Document struct {
 	// problem: the strict decode's error for a file read although it has
 	// keys the real programs do not know; such a document is never edited.
 	problem error
+	// fast: fastParse took src whole, and cfg and root are what it built.
+	// Only then may an edit be checked by the lines it changed alone
+	// (acceptSpan): the rest is known to parse, and how.
+	fast bool
 }
 
 // decodeDocument is Parse for readers: the node tree is built on the first
@@ -64,7 +68,7 @@ func (d *Document) ensureTree() error {
 // Parse decodes data strictly and remembers where every node sits, for edits.
 func Parse(data []byte) (*Document, error) {
 	if cfg, root, ok := fastParse(data); ok {
-		return &Document{src: data, cfg: cfg, root: root}, nil
+		return &Document{src: data, cfg: cfg, root: root, fast: true}, nil
 	}
 	cfg, err := decodeFull(data)
 	if err != nil {
@@ -118,8 +122,32 @@ func SameLogin(a string) func(b string) bool {
 // the first of them is rewritten in place (so its position and comments
 // stay) and the others are removed.
 func (d *Document) PutCredential(c Credential, also func(Credential) bool) error {
+	return d.PutLogin(c, also, nil)
+}
+
+// PutLogin is PutCredential that shows the caller each entry it replaces,
+// in file order, before c is written: merge may change c by it (but not
+// its URI), as credstore keeps a replaced entry's Insecure flag. The caller
+// needs no pass of its own over every login to find them.
+func (d *Document) PutLogin(c Credential, also func(Credential) bool, merge func(c *Credential, old Credential)) error {
 	if err := d.ensureTree(); err != nil {
 		return err
+	}
+	var matches []int
+	same := SameLogin(c.URI)
+	for i, e := range d.cfg.Credentials {
+		if same(e.URI) || (also != nil && also(e)) {
+			matches = append(matches, i)
+		}
+	}
+	if merge != nil {
+		uri := c.URI
+		for _, i := range matches {
+			merge(&c, d.cfg.Credentials[i])
+		}
+		if c.URI != uri {
+			return errors.New("merging a login must not change its URI")
+		}
 	}
 	if err := checkValue("URI", c.URI); err != nil {
 		return err
@@ -130,13 +158,6 @@ func (d *Document) PutCredential(c Credential, also func(Credential) bool) error
 	if c.URI == "" {
 		return errors.New("a login needs a URI")
 	}
-	var matches []int
-	same := SameLogin(c.URI)
-	for i, e := range d.cfg.Credentials {
-		if same(e.URI) || (also != nil && also(e)) {
-			matches = append(matches, i)
-		}
-	}
 	want := cloneConfig(d.cfg)
 	if len(matches) == 0 {
 		want.Credentials = append(want.Credentials, c)
@@ -144,8 +165,8 @@ func (d *Document) PutCredential(c Credential, also func(Credential) bool) error
 		want.Credentials[matches[0]] = c
 		want.Credentials = withoutIndexes(want.Credentials, matches[1:])
 	}
-	return d.apply(want,
-		func() ([]byte, error) { return d.linePut(c, matches) },
+	return d.applySpan(want,
+		func() ([]byte, *span, error) { return d.linePut(c, matches) },
 		func(root *yaml.Node) error { return treePut(root, c, matches) })
 }
 
@@ -199,9 +220,25 @@ func (d *Document) SetToken(remote, token string) error {
 // that decodes strictly to want. Checking the result, rather than trusting
 // either edit, is what guarantees a file the real programs can read.
 func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(root *yaml.Node) error) error {
-	if out, err := safeLines(d.src, lines); err == nil {
+	return d.applySpan(want, func() ([]byte, *span, error) {
+		out, err := lines()
+		return out, nil, err
+	}, tree)
+}
+
+// applySpan is apply for a line edit that may say which lines it changed
+// (a span): its result is then checked by those alone when that proves as
+// much (acceptSpan), else by decoding the whole of it.
+func (d *Document) applySpan(want Config, lines func() ([]byte, *span, error), tree func(root *yaml.Node) error) error {
+	if out, sp, err := safeLines(d.src, lines); err == nil {
 		if len(out) > MaxSize {
 			return errTooLarge
+		}
+		if sp != nil && d.fast {
+			if nd, ok := acceptSpan(d, out, *sp, want); ok {
+				*d = *nd
+				return nil
+			}
 		}
 		if nd, ok := accept(out, want); ok {
 			*d = *nd
@@ -255,13 +292,13 @@ func (tooLarge) Unwrap() error { return ErrInvalid }
 // YAML does. A lone CR is a YAML line break but not one of ours, so such
 // text goes to the tree edit; and should the line edit ever index past its
 // text, that too ends in the checked tree edit rather than a panic.
-func safeLines(src []byte, lines func() ([]byte, error)) (out []byte, err error) {
+func safeLines(src []byte, lines func() ([]byte, *span, error)) (out []byte, sp *span, err error) {
 	if bytes.Count(src, []byte("\r")) != bytes.Count(src, []byte("\r\n")) {
-		return nil, errLayout
+		return nil, nil, errLayout
 	}
 	defer func() {
 		if recover() != nil {
-			out, err = nil, errLayout
+			out, sp, err = nil, nil, errLayout
 		}
 	}()
 	return lines()

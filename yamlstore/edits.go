@@ -131,48 +131,61 @@ func (t text) itemEnd(starts []int, j, pairEnd int) int {
 	return pairEnd
 }
 
-func (d *Document) linePut(c Credential, matches []int) ([]byte, error) {
+// linePut returns the edited text and, when the edit stays within one item
+// of the Credentials sequence (replaced in place, or a new one after the
+// last), the span of whole items it changed, for acceptSpan.
+func (d *Document) linePut(c Credential, matches []int) ([]byte, *span, error) {
 	t := splitText(d.src)
 	if isNull(d.root) {
 		block, err := d.credentialsBlock(t, c)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return t.apply([]edit{{len(t.lines), len(t.lines), block}}), nil
+		return t.apply([]edit{{len(t.lines), len(t.lines), block}}), nil, nil
 	}
 	k, v, pairEnd, starts, err := d.credentialsSeq(t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(starts) == 0 {
 		block, err := d.credentialsBlock(t, c)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if k == nil {
-			return t.apply([]edit{{pairEnd + 1, pairEnd + 1, block}}), nil
+			return t.apply([]edit{{pairEnd + 1, pairEnd + 1, block}}), nil, nil
 		}
-		return t.apply([]edit{{k.Line - 1, pairEnd + 1, block}}), nil
+		return t.apply([]edit{{k.Line - 1, pairEnd + 1, block}}), nil, nil
 	}
+	dash, _ := t.itemCols(v.Content[0])
 	if len(matches) == 0 {
 		last := len(starts) - 1
 		dash, key := t.itemCols(v.Content[last])
 		item, err := renderItem(dash, key, c)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		at := t.itemEnd(starts, last, pairEnd) + 1
-		return t.apply([]edit{{at, at, item}}), nil
+		// The span takes in the last item too, so that it starts at an
+		// item's dash in the old text as well as in the new.
+		sp := &span{from: t.offset(starts[last]), to: t.offset(at), dash: dash, index: last, items: 1}
+		return t.apply([]edit{{at, at, item}}), sp, nil
 	}
 	first := matches[0]
-	edits, err := t.itemEdits(v.Content[first], starts[first], t.itemEnd(starts, first, pairEnd), d.cfg.Credentials[first], c)
+	end := t.itemEnd(starts, first, pairEnd)
+	edits, err := t.itemEdits(v.Content[first], starts[first], end, d.cfg.Credentials[first], c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if len(matches) == 1 {
+		// itemEdits changes lines of [start, end] only, or inserts at end+1.
+		sp := &span{from: t.offset(starts[first]), to: t.offset(end + 1), dash: dash, index: first, items: 1}
+		return t.apply(edits), sp, nil
 	}
 	for _, j := range matches[1:] {
 		edits = append(edits, edit{starts[j], t.itemEnd(starts, j, pairEnd) + 1, nil})
 	}
-	return t.apply(edits), nil
+	return t.apply(edits), nil, nil
 }
 
 // itemEdits rewrites only the fields of one item that change, so comments

@@ -549,26 +549,10 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 				return nil, false
 			}
 		case "Credentials":
-			var cur *Credential
 			if val.present {
 				return nil, false
 			}
-			v, ok = p.items(0, func(k, v string) kindOf {
-				switch k {
-				case "":
-					cfg.Credentials = append(cfg.Credentials, Credential{})
-					cur = &cfg.Credentials[len(cfg.Credentials)-1]
-					return credentialKinds
-				case "URI":
-					cur.URI = v
-				case "Auth":
-					cur.Auth = v
-				case "Insecure":
-					cur.Insecure = v == "true"
-				}
-				return nil
-			})
-			if !ok {
+			if v, ok = p.items(0, credentialItem(&cfg.Credentials)); !ok {
 				return nil, false
 			}
 		default:
@@ -577,6 +561,47 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 		p.add(root, k, v)
 	}
 	return root, len(seen) > 0
+}
+
+// credentialItem is the items callback of the Credentials sequence: it
+// appends each item to creds.
+func credentialItem(creds *[]Credential) func(k, v string) kindOf {
+	var cur *Credential
+	return func(k, v string) kindOf {
+		switch k {
+		case "":
+			*creds = append(*creds, Credential{})
+			cur = &(*creds)[len(*creds)-1]
+			return credentialKinds
+		case "URI":
+			cur.URI = v
+		case "Auth":
+			cur.Auth = v
+		case "Insecure":
+			cur.Insecure = v == "true"
+		}
+		return nil
+	}
+}
+
+// fastItems decodes text that is nothing but whole Credentials items with
+// their dashes at byte column dash, exactly as the Credentials sequence
+// of fastParse reads them there: the same peek, items and fields code.
+// ok is false for anything else: no item, another first line, a line
+// after the items that is not theirs, or a line peek refuses.
+func fastItems(data []byte, dash int) (creds []Credential, ok bool) {
+	p := fparser{src: string(data), data: data}
+	l, more := p.peek()
+	if !more || l.ind != dash || !strings.HasPrefix(l.s, "- ") {
+		return nil, false
+	}
+	if _, ok = p.items(0, credentialItem(&creds)); !ok {
+		return nil, false
+	}
+	if _, more := p.peek(); more || p.bad {
+		return nil, false
+	}
+	return creds, true
 }
 
 func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {

@@ -42,6 +42,15 @@ func splitText(src []byte) text {
 	return t
 }
 
+// offset is the byte offset of line i (len of the text for i == len(lines)).
+func (t text) offset(i int) int {
+	off := 0
+	for _, l := range t.lines[:i] {
+		off += len(l)
+	}
+	return off
+}
+
 // edit replaces lines [from, to) with repl; from == to inserts.
 type edit struct {
 	from, to int

@@ -29,6 +29,6 @@ func (d *Document) SetAuth(i int, auth string) error {
 	want := cloneConfig(d.cfg)
 	want.Credentials[i] = c
 	return d.apply(want,
-		func() ([]byte, error) { return d.linePut(c, []int{i}) },
+		func() ([]byte, error) { out, _, err := d.linePut(c, []int{i}); return out, err },
 		func(root *yaml.Node) error { return treePut(root, c, []int{i}) })
 }
