@@ -261,7 +261,6 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 			return err
 		}
 	}
-	sameLogin := yamlstore.SameLogin(l.URI)
 	var replaced []string
 	err = s.File.Update(func(d *yamlstore.Document) error {
 		c := yamlstore.Credential{URI: l.URI, Auth: auth, Insecure: l.Insecure}
@@ -269,15 +268,14 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 			c.Auth = ""
 		}
 		replaced = replaced[:0]
-		for _, e := range d.Config().Credentials {
-			if same(e.URI) || sameLogin(e.URI) {
+		// One pass over the logins, PutLogin's: same runs once per entry.
+		return d.PutLogin(c, func(e yamlstore.Credential) bool { return same(e.URI) },
+			func(c *yamlstore.Credential, e yamlstore.Credential) {
 				c.Insecure = c.Insecure || e.Insecure
 				if e.URI != l.URI {
 					replaced = append(replaced, e.URI)
 				}
-			}
-		}
-		return d.PutCredential(c, func(e yamlstore.Credential) bool { return same(e.URI) })
+			})
 	})
 	if err == nil && s.Secrets == InKeyring {
 		for _, uri := range replaced {
