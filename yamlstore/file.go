@@ -17,15 +17,6 @@ import (
 // DefaultLockTimeout is how long an update waits for another writer.
 const DefaultLockTimeout = 5 * time.Second
 
-// settleTime is how long a file that another program is rewriting in place
-// (Apptainer: truncate, then write) is given to be written back: an empty
-// or unparsable file modified less than this long ago is read again rather
-// than believed. Apptainer's own gap is microseconds; the margin is for a
-// loaded machine or a slow file system.
-const settleTime = time.Second
-
-const pollInterval = 5 * time.Millisecond
-
 // ErrLocked is returned when the lock cannot be taken in time.
 var ErrLocked = errors.New("remote.yaml is locked")
 
@@ -41,6 +32,10 @@ type File struct {
 	// LockTimeout bounds the wait for the lock, and for a file that keeps
 	// changing; zero means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// Settle is how long a file another program wrote in place must stay
+	// unchanged before it is believed (see readSettled); zero means
+	// DefaultSettle.
+	Settle time.Duration
 	// Now is the clock that tells a file modified a moment ago; nil means
 	// time.Now.
 	Now func() time.Time
@@ -61,13 +56,14 @@ func (f *File) timeout() time.Duration {
 }
 
 // Read returns the file's current document. It takes no lock: remoteyaml's
-// writers replace the file by rename, and a file caught in the middle of
-// another program's in-place rewrite is read again (see readSettled). A
+// writers replace the file by rename, and a file another program may still
+// be rewriting in place is read again once it has settled (see
+// readSettled); an old file is read once. A
 // missing file reads as an empty document. Keys the real programs do not
 // know are ignored here, so that logins keep being served; Problem says
 // so, and edits refuse such a file.
 func (f *File) Read() (*Document, error) {
-	d, _, err := f.readSettled(f.Path, decodeDocument)
+	d, _, err := f.readSettled(f.Path, f.lockPath, nil, decodeDocument)
 	return d, err
 }
 
@@ -84,7 +80,8 @@ func (f *File) Update(edit func(*Document) error) error {
 		return err
 	}
 	dir, base := filepath.Dir(target), filepath.Base(target)
-	unlock, err := lock(filepath.Join(dir, "."+base+".lock"), f.timeout())
+	lockPath := lockPathOf(target)
+	unlock, lockFile, err := lock(lockPath, f.timeout())
 	if err != nil {
 		return err
 	}
@@ -93,7 +90,7 @@ func (f *File) Update(edit func(*Document) error) error {
 
 	deadline := f.now().Add(f.timeout())
 	for {
-		d, st, err := f.readSettled(target, Parse)
+		d, st, err := f.readSettled(target, func() string { return lockPath }, lockFile, Parse)
 		if err != nil {
 			return err
 		}
@@ -116,43 +113,15 @@ func (f *File) Update(edit func(*Document) error) error {
 			}
 			return nil
 		})
+		if err == nil {
+			writeRecord(lockFile, target, d.Bytes())
+		}
 		if !errors.Is(err, errMoved) {
 			return err
 		}
 		if f.now().After(deadline) {
 			return fmt.Errorf("%s kept changing for %s while it was being updated (is another program rewriting it in a loop?); nothing was written, try again", f.Path, f.timeout())
 		}
-	}
-}
-
-// readSettled reads path and decodes it, never building on a file another
-// program is rewriting in place without a lock (Apptainer and SingularityCE
-// truncate, then write): a read during which the file changed, an empty
-// file modified within settleTime, or one that fails to decode and was
-// modified within settleTime is read again, for at most the lock timeout.
-// What stays empty that long is empty.
-func (f *File) readSettled(path string, decode func([]byte) (*Document, error)) (*Document, state, error) {
-	deadline := f.now().Add(f.timeout())
-	for {
-		data, st, changed, err := readSnapshot(path)
-		if err != nil {
-			return nil, st, err
-		}
-		now := f.now()
-		last := now.After(deadline)
-		recent := st.modifiedWithin(settleTime, now)
-		if !last && (changed || (recent && st.size == 0)) {
-			time.Sleep(pollInterval)
-			continue
-		}
-		d, err := decode(data)
-		if err == nil {
-			return d, st, nil
-		}
-		if !recent || last {
-			return nil, st, fmt.Errorf("reading %s: %w", f.Path, err)
-		}
-		time.Sleep(pollInterval)
 	}
 }
 

@@ -33,19 +33,21 @@ func localLock(path string) chan struct{} {
 // lock takes an exclusive fcntl lock on path (created 0600 if missing),
 // polling until timeout. fcntl rather than flock because Linux NFS clients
 // forward fcntl locks to the server (NLM or NFSv4), so writers on different
-// nodes of a cluster exclude each other. The returned func releases it.
-func lock(path string, timeout time.Duration) (func(), error) {
+// nodes of a cluster exclude each other. The returned func releases it;
+// the file is the lock file, open for writing while the lock is held (never
+// close it yourself: closing any descriptor of it drops the lock).
+func lock(path string, timeout time.Duration) (func(), *os.File, error) {
 	deadline := time.Now().Add(timeout)
 	sem := localLock(path)
 	select {
 	case sem <- struct{}{}:
 	case <-time.After(timeout):
-		return nil, lockTimeout(path, timeout)
+		return nil, nil, lockTimeout(path, timeout)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		<-sem
-		return nil, fmt.Errorf("opening lock file %s: %w", path, unwrapPath(err))
+		return nil, nil, fmt.Errorf("opening lock file %s: %w", path, unwrapPath(err))
 	}
 	if os.Geteuid() == 0 {
 		// Root (sudo -E docker login) must not leave a lock file the user
@@ -65,15 +67,15 @@ func lock(path string, timeout time.Duration) (func(), error) {
 	for {
 		err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk)
 		if err == nil {
-			return release, nil
+			return release, f, nil
 		}
 		if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EACCES) && !errors.Is(err, syscall.EINTR) {
 			release()
-			return nil, fmt.Errorf("locking %s: %w", path, unwrapPath(err))
+			return nil, nil, fmt.Errorf("locking %s: %w", path, unwrapPath(err))
 		}
 		if time.Now().After(deadline) {
 			release()
-			return nil, lockTimeout(path, timeout)
+			return nil, nil, lockTimeout(path, timeout)
 		}
 		time.Sleep(wait)
 		if wait < 50*time.Millisecond {
