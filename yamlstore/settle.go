@@ -39,7 +39,7 @@ func (f *File) settle() time.Duration {
 //
 // Otherwise it is read again, for at most the lock timeout. Then a write
 // (held is the lock file it holds) fails, writing nothing; a get decodes
-// what it has. What stays empty for the settle time is empty. lockPath
+// what it has. What stays empty for emptySettle is empty. lockPath
 // finds the lock file that holds the record; it is asked only about a
 // recent file.
 func (f *File) readSettled(path string, lockPath func() string, held *os.File, decode func([]byte) (*Document, error)) (*Document, state, error) {
@@ -55,23 +55,27 @@ func (f *File) readSettled(path string, lockPath func() string, held *os.File, d
 			return nil, st, err
 		}
 		now := f.now()
+		need := settle
+		if st.size == 0 {
+			need = f.emptySettle()
+		}
 		// A truncate sets the size before the times: for a moment an
 		// emptied file still shows its old mtime (seen). So an empty file
 		// is old only once a second look finds it the same.
-		old := !st.modifiedWithin(settle, now) && (st.size > 0 || (st == seen && now.Sub(since) >= pollInterval))
+		old := !st.modifiedWithin(need, now) && (st.size > 0 || (st == seen && now.Sub(since) >= pollInterval))
 		believed := !changed && (!st.exists || old ||
 			ownWrite(lockPath(), held, st, data) ||
-			(st == seen && bytes.Equal(data, seenData) && now.Sub(since) >= settle))
+			(st == seen && bytes.Equal(data, seenData) && now.Sub(since) >= need))
 		if !believed {
 			if st != seen || !bytes.Equal(data, seenData) {
 				seen, seenData, since = st, data, now
 			}
 			if now.Before(deadline) {
-				f.waitQuiet(path, seen, since.Add(settle), deadline)
+				f.waitQuiet(path, seen, need, since.Add(need), deadline)
 				continue
 			}
 			if strict {
-				return nil, st, fmt.Errorf("%s was being rewritten by another program for %s (it never stayed unchanged for %s); nothing was written, try again", f.Path, f.timeout(), settle)
+				return nil, st, fmt.Errorf("%s was being rewritten by another program for %s (it never stayed unchanged for %s); nothing was written, try again", f.Path, f.timeout(), need)
 			}
 		}
 		d, err := decode(data)
@@ -82,12 +86,23 @@ func (f *File) readSettled(path string, lockPath func() string, held *os.File, d
 	}
 }
 
+// emptySettle is the settle time of an empty file. No finished write of
+// Apptainer or SingularityCE leaves remote.yaml empty (their encoder writes
+// at least "{}"), and remoteyaml's own are known by their record: an empty
+// file is most likely one of them between its truncate and its write,
+// stalled on a loaded machine (for more than 200 ms at load 12, seen). So
+// it must stay empty longer, within the lock timeout, before it is
+// believed.
+func (f *File) emptySettle() time.Duration {
+	return max(f.settle(), min(4*f.settle(), f.timeout()/2))
+}
+
 // waitQuiet sleeps until path's state moves away from st, or until the
-// file has been quiet long enough to read again: until, or the settle time
-// after its mtime if that comes first. It polls the state only, so a large
-// file is not read over and over while it settles.
-func (f *File) waitQuiet(path string, st state, until, deadline time.Time) {
-	if byMtime := time.Unix(0, st.mtimeNanos).Add(f.settle()); st.exists && byMtime.Before(until) {
+// file has been quiet long enough to read again: until, or need after its
+// mtime if that comes first. It polls the state only, so a large file is
+// not read over and over while it settles.
+func (f *File) waitQuiet(path string, st state, need time.Duration, until, deadline time.Time) {
+	if byMtime := time.Unix(0, st.mtimeNanos).Add(need); st.exists && byMtime.Before(until) {
 		until = byMtime
 	}
 	if deadline.Before(until) {
