@@ -280,7 +280,7 @@ func TestSetup_ApptainerLoginKeptBeforeSetup(t *testing.T) {
 	secret := "Ym9iOkFQUFRBSU5FUi1CRUZPUkUtU0VUVVA=" // bob:APPTAINER-BEFORE-SETUP
 	writeFile(t, old, "{\n\t\"auths\": {\n\t\t\"r.example:5000\": {\n\t\t\t\"auth\": \""+secret+"\"\n\t\t}\n\t}\n}")
 	r := runCmd(t, "", f, "setup", "--apptainer")
-	if r.code != 0 || !strings.Contains(r.stdout, "1 login(s) kept before in "+old) || !strings.Contains(r.stdout, "remote-login import") {
+	if r.code != 0 || !strings.Contains(r.stdout, "1 login(s) are still in "+old) || !strings.Contains(r.stdout, "remote-login import") {
 		t.Fatalf("setup --apptainer: exit %d; want it to name %s and point at import", r.code, old)
 	}
 	if r := runCmd(t, "", f, "import"); r.code != 0 {
