@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -86,13 +87,30 @@ func rewriteInPieces(path, seed string) error {
 // stores. A store that builds on a prefix that parses and renames it in
 // makes the loss permanent; a get that believes the prefix says "not
 // found". Every login stored before or during the rounds must be there
-// at the end, and every get of the last seeded login must find it.
+// at the end, and every get of the last seeded login must find it. The 300
+// rounds run on three files at once, 100 each: the rounds mostly wait, and
+// one after the other they took 3 minutes.
 func TestFile_WriterInPiecesLosesNothing(t *testing.T) {
-	rounds := 300
+	rounds := 100
 	if testing.Short() {
-		rounds = 30
+		rounds = 10
 	}
-	t.Setenv("YAMLSTORE_SETTLE", testSettle.String())
+	for i := 0; i < 3; i++ {
+		t.Run(fmt.Sprintf("file%d", i), func(t *testing.T) {
+			t.Parallel()
+			writerInPieces(t, rounds)
+		})
+	}
+}
+
+// settledCmd is childCmd with the tests' settle time.
+func settledCmd(action, path, arg string) *exec.Cmd {
+	cmd := childCmd(action, path, arg)
+	cmd.Env = append(cmd.Env, "YAMLSTORE_SETTLE="+testSettle.String())
+	return cmd
+}
+
+func writerInPieces(t *testing.T, rounds int) {
 	path := filepath.Join(t.TempDir(), "remote.yaml")
 	if err := os.WriteFile(path, []byte(piecesFile(200)), 0o600); err != nil {
 		t.Fatal(err)
@@ -114,7 +132,7 @@ func TestFile_WriterInPiecesLosesNothing(t *testing.T) {
 				default:
 				}
 				uri := fmt.Sprintf("docker://new%d-%04d.example.com", w, i)
-				if out, err := childCmd("store", path, uri).CombinedOutput(); err != nil {
+				if out, err := settledCmd("store", path, uri).CombinedOutput(); err != nil {
 					t.Errorf("store %s: %v: %s", uri, err, out)
 					return
 				}
@@ -128,7 +146,7 @@ func TestFile_WriterInPiecesLosesNothing(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		f := testFile(path)
+		f := &File{Path: path, Settle: testSettle}
 		for {
 			select {
 			case <-stop:
@@ -152,7 +170,7 @@ func TestFile_WriterInPiecesLosesNothing(t *testing.T) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	var stalled []time.Duration // the writer's half-written times beyond the settle time
 	for i := 0; i < rounds; i++ {
-		out, err := childCmd("inplace-pieces", path, strconv.FormatInt(rng.Int63(), 10)).Output()
+		out, err := settledCmd("inplace-pieces", path, strconv.FormatInt(rng.Int63(), 10)).Output()
 		if err != nil {
 			t.Fatalf("round %d: in-place writer: %v: %s", i, err, out)
 		}
@@ -173,7 +191,7 @@ func TestFile_WriterInPiecesLosesNothing(t *testing.T) {
 	close(stop)
 	wg.Wait()
 
-	d, err := testFile(path).Read()
+	d, err := (&File{Path: path, Settle: testSettle}).Read()
 	if err != nil {
 		t.Fatal(err)
 	}
