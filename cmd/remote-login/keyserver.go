@@ -19,11 +19,11 @@ func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *y
 	if ks == nil {
 		return failedf("%s: no keyserver with External: true is configured for it, so Apptainer and SingularityCE would never send this login (and refuse it: no external keyserver configuration found); add it with `%s keyserver add %s` and log in again", t.Raw, sys.Program, t.Raw)
 	}
-	// A plain-http keyserver someone configured on purpose is consent
-	// enough, as Apptainer takes it; a URI typed only here is not.
-	kt, _ := login.ParseTarget(ks.URI)
-	configuredPlain := ks.Insecure || kt.Plain
-	if t.Plain && !opts.Insecure && !configuredPlain {
+	// http:// is hkp://: the credential goes in clear only where
+	// login.SendPolicy lets it (this machine, or a keyserver the user
+	// marked insecure: --insecure or its Insecure: true), refused here
+	// before the secret is asked for. Being configured is no consent.
+	if login.MaySend(t.URL, opts.Insecure || ks.Insecure) != nil {
 		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
 	}
 	// The configured keyserver's Insecure is what is stored, as both
