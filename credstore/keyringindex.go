@@ -2,14 +2,9 @@ package credstore
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -36,20 +31,9 @@ func indexPath(path string) string {
 
 // readIndex reads the index; a missing one is empty.
 func readIndex(path string) ([]string, error) {
-	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	data, _, err := atomicfile.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer fh.Close()
-	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("reading %s: not a regular file; remove it", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, yamlstore.MaxSize))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, err
 	}
 	var out []string
 	for _, l := range strings.Split(string(data), "\n") {
@@ -60,18 +44,20 @@ func readIndex(path string) ([]string, error) {
 	return out, nil
 }
 
+// writeIndex saves uris (none: removes the index) through atomicfile's
+// write path. Its lock is remote.yaml's, held by the edit that calls it:
+// the index is written nowhere else.
 func writeIndex(path string, uris []string) error {
 	var b bytes.Buffer
 	for _, u := range uris {
 		b.WriteString(u + "\n")
 	}
-	if len(uris) == 0 {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("removing %s: %w", path, err)
+	return atomicfile.UpdateLocked(path, path, atomicfile.Options{Mode: 0o600, ForceMode: true}, func([]byte, atomicfile.State) ([]byte, atomicfile.Op, error) {
+		if len(uris) == 0 {
+			return nil, atomicfile.Remove, nil
 		}
-		return nil
-	}
-	return atomicfile.Write(path, b.Bytes(), 0o600)
+		return b.Bytes(), atomicfile.Replace, nil
+	})
 }
 
 // keyringSweep runs inside an edit of remote.yaml in keyring mode, on the

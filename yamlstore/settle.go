@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
-	"syscall"
 	"time"
+
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 )
 
 // DefaultSettle is how long a file another program wrote in place must stay
@@ -42,11 +41,11 @@ func (f *File) settle() time.Duration {
 // what it has. What stays empty for emptySettle is empty. lockPath
 // finds the lock file that holds the record; it is asked only about a
 // recent file.
-func (f *File) readSettled(path string, lockPath func() string, held *os.File, decode func([]byte) (*Document, error)) (*Document, state, error) {
+func (f *File) readSettled(path string, lockPath func() string, held *os.File, decode func([]byte) (*Document, error)) (*Document, atomicfile.State, error) {
 	strict := held != nil
 	settle := f.settle()
 	deadline := f.now().Add(f.timeout())
-	var seen state
+	var seen atomicfile.State
 	var seenData []byte
 	var since time.Time
 	for {
@@ -56,14 +55,14 @@ func (f *File) readSettled(path string, lockPath func() string, held *os.File, d
 		}
 		now := f.now()
 		need := settle
-		if st.size == 0 {
+		if st.Size == 0 {
 			need = f.emptySettle()
 		}
 		// A truncate sets the size before the times: for a moment an
 		// emptied file still shows its old mtime (seen). So an empty file
 		// is old only once a second look finds it the same.
-		old := !st.modifiedWithin(need, now) && (st.size > 0 || (st == seen && now.Sub(since) >= pollInterval))
-		believed := !changed && (!st.exists || old ||
+		old := !st.ModifiedWithin(need, now) && (st.Size > 0 || (st == seen && now.Sub(since) >= pollInterval))
+		believed := !changed && (!st.Exists || old ||
 			ownWrite(lockPath(), held, st, data) ||
 			(st == seen && bytes.Equal(data, seenData) && now.Sub(since) >= need))
 		if !believed {
@@ -101,8 +100,8 @@ func (f *File) emptySettle() time.Duration {
 // file has been quiet long enough to read again: until, or need after its
 // mtime if that comes first. It polls the state only, so a large file is
 // not read over and over while it settles.
-func (f *File) waitQuiet(path string, st state, need time.Duration, until, deadline time.Time) {
-	if byMtime := time.Unix(0, st.mtimeNanos).Add(need); st.exists && byMtime.Before(until) {
+func (f *File) waitQuiet(path string, st atomicfile.State, need time.Duration, until, deadline time.Time) {
+	if byMtime := time.Unix(0, st.MtimeNanos).Add(need); st.Exists && byMtime.Before(until) {
 		until = byMtime
 	}
 	if deadline.Before(until) {
@@ -114,7 +113,7 @@ func (f *File) waitQuiet(path string, st state, need time.Duration, until, deadl
 			return
 		}
 		fi, err := os.Stat(path)
-		if err != nil || stateOf(fi) != st {
+		if err != nil || atomicfile.StateOf(fi) != st {
 			return
 		}
 	}
@@ -123,15 +122,11 @@ func (f *File) waitQuiet(path string, st state, need time.Duration, until, deadl
 // lockPath is the lock file of the file f.Path leads to; "" if that
 // cannot be told.
 func (f *File) lockPath() string {
-	target, err := resolveLinks(f.Path)
+	target, err := atomicfile.ResolveLinks(f.Path)
 	if err != nil {
 		return ""
 	}
-	return lockPathOf(target)
-}
-
-func lockPathOf(target string) string {
-	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".lock")
+	return atomicfile.LockPath(target)
 }
 
 // The record of remoteyaml's last write is kept in the lock file, which only
@@ -143,16 +138,16 @@ func lockPathOf(target string) string {
 // bytes; any mismatch only means waiting.
 const recordMax = 256
 
-func recordLine(st state, data []byte) []byte {
-	return fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d %x\n", st.dev, st.ino, st.size, st.mtimeNanos, st.ctimeNanos, sha256.Sum256(data))
+func recordLine(st atomicfile.State, data []byte) []byte {
+	return fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d %x\n", st.Dev, st.Ino, st.Size, st.MtimeNanos, st.CtimeNanos, sha256.Sum256(data))
 }
 
 // writeRecord notes, in the held lock file, that target is now exactly data
 // as remoteyaml wrote it. Best effort: without a record the next reader
 // waits for the settle time, nothing worse.
 func writeRecord(lockFile *os.File, target string, data []byte) {
-	st, err := lstate(target)
-	if err != nil || st.size != int64(len(data)) {
+	st, err := atomicfile.Lstate(target)
+	if err != nil || st.Size != int64(len(data)) {
 		return
 	}
 	line := recordLine(st, data)
@@ -164,14 +159,14 @@ func writeRecord(lockFile *os.File, target string, data []byte) {
 // ownWrite tells that data, read from a file in state st, is what the
 // record of remoteyaml's last write names. held is the lock file if this
 // call holds the lock, else nil.
-func ownWrite(lockPath string, held *os.File, st state, data []byte) bool {
-	if lockPath == "" || st.size != int64(len(data)) {
+func ownWrite(lockPath string, held *os.File, st atomicfile.State, data []byte) bool {
+	if lockPath == "" || st.Size != int64(len(data)) {
 		return false
 	}
 	rec := readRecord(lockPath, held)
 	// The state first: hashing a large file is not free, and it is needed
 	// only when everything else agrees.
-	head := fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d ", st.dev, st.ino, st.size, st.mtimeNanos, st.ctimeNanos)
+	head := fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d ", st.Dev, st.Ino, st.Size, st.MtimeNanos, st.CtimeNanos)
 	if !bytes.HasPrefix(rec, head) {
 		return false
 	}
@@ -179,32 +174,15 @@ func ownWrite(lockPath string, held *os.File, st state, data []byte) bool {
 }
 
 // readRecord reads the record of the last write from the lock file: through
-// held, the descriptor that holds the lock, when there is one. Otherwise
-// the lock file is opened only while no goroutine of this process holds the
-// lock, because closing any descriptor of a file drops the process's fcntl
-// locks on it; if one does, there is no record to read, which only means
-// waiting.
+// held, the descriptor that holds the lock, when there is one; otherwise
+// with atomicfile.ReadLock, which reads nothing while another goroutine of
+// this process holds the lock (closing a second descriptor would drop it),
+// which only means waiting.
 func readRecord(lockPath string, held *os.File) []byte {
+	if held == nil {
+		return atomicfile.ReadLock(lockPath, recordMax)
+	}
 	buf := make([]byte, recordMax)
-	if held != nil {
-		n, _ := held.ReadAt(buf, 0)
-		return buf[:n]
-	}
-	sem := localLock(lockPath)
-	select {
-	case sem <- struct{}{}:
-		defer func() { <-sem }()
-	default:
-		return nil
-	}
-	fh, err := os.OpenFile(lockPath, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil
-	}
-	defer fh.Close()
-	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil
-	}
-	n, _ := io.ReadFull(fh, buf)
+	n, _ := held.ReadAt(buf, 0)
 	return buf[:n]
 }

@@ -1,16 +1,20 @@
 //go:build unix
 
-package yamlstore
+package atomicfile
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
 )
+
+// ErrLocked is returned when a file's lock cannot be taken in time.
+var ErrLocked = errors.New("file is locked")
 
 // POSIX record locks belong to the process, so goroutines of one process
 // would all "hold" the same lock; a per-path semaphore serialises them first.
@@ -30,13 +34,16 @@ func localLock(path string) chan struct{} {
 	return ch
 }
 
-// lock takes an exclusive fcntl lock on path (created 0600 if missing),
+// Lock takes an exclusive fcntl lock on path (created 0600 if missing),
 // polling until timeout. fcntl rather than flock because Linux NFS clients
 // forward fcntl locks to the server (NLM or NFSv4), so writers on different
-// nodes of a cluster exclude each other. The returned func releases it;
-// the file is the lock file, open for writing while the lock is held (never
-// close it yourself: closing any descriptor of it drops the lock).
-func lock(path string, timeout time.Duration) (func(), *os.File, error) {
+// nodes of a cluster exclude each other. The returned func releases it.
+// lockFile is the lock file, open for reading and writing while the lock is
+// held: a writer may leave a note there for the next reader (yamlstore
+// records its last write of remote.yaml). Read and write it only through
+// lockFile, and never close it: closing any descriptor of the file drops
+// the process's lock.
+func Lock(path string, timeout time.Duration) (unlock func(), lockFile *os.File, err error) {
 	deadline := time.Now().Add(timeout)
 	sem := localLock(path)
 	select {
@@ -49,15 +56,9 @@ func lock(path string, timeout time.Duration) (func(), *os.File, error) {
 		<-sem
 		return nil, nil, fmt.Errorf("opening lock file %s: %w", path, unwrapPath(err))
 	}
-	if os.Geteuid() == 0 {
-		// Root (sudo -E docker login) must not leave a lock file the user
-		// cannot open: it is the directory owner's.
-		if di, err := os.Stat(filepath.Dir(path)); err == nil {
-			if st, ok := di.Sys().(*syscall.Stat_t); ok {
-				f.Chown(int(st.Uid), int(st.Gid))
-			}
-		}
-	}
+	// Root (sudo -E docker login) must not leave a lock file the user
+	// cannot open: it is the directory owner's.
+	chownLikeDir(path, filepath.Dir(path))
 	release := func() {
 		f.Close() // closing drops the fcntl lock
 		<-sem
@@ -82,6 +83,38 @@ func lock(path string, timeout time.Duration) (func(), *os.File, error) {
 			wait *= 2
 		}
 	}
+}
+
+// LockPath is the lock file remoteyaml's writers of target share: ".NAME.lock"
+// beside it (target has its links resolved).
+func LockPath(target string) string {
+	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".lock")
+}
+
+// ReadLock reads at most max bytes of the lock file at lockPath without
+// taking the lock, for a reader that takes none and wants the note a
+// writer left there (see Lock). While a goroutine of this process holds
+// the lock it reads nothing: closing the descriptor it would open would
+// drop that goroutine's lock. A missing or odd lock file reads as nothing.
+func ReadLock(lockPath string, max int) []byte {
+	sem := localLock(lockPath)
+	select {
+	case sem <- struct{}{}:
+		defer func() { <-sem }()
+	default:
+		return nil
+	}
+	fh, err := os.OpenFile(lockPath, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
+	}
+	defer fh.Close()
+	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	buf := make([]byte, max)
+	n, _ := io.ReadFull(fh, buf)
+	return buf[:n]
 }
 
 func lockTimeout(path string, d time.Duration) error {
