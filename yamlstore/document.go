@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Document is the text of one remote.yaml together with what it decodes to.
@@ -245,8 +245,17 @@ func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(ro
 // errMoreDocuments: the tree edit encodes the first document only, so on a
 // file with more it would drop the others (erasing the last login of the
 // first made the whole file "{}"). The line edits touch only the first
-// document's lines and are still tried.
-var errMoreDocuments = fmt.Errorf("%w: remote.yaml holds more than one YAML document (a --- line; Apptainer reads only the first), and this edit would rewrite it whole, dropping the others; nothing was written: move the documents after the first out of the file, then try again", ErrInvalid)
+// document's lines and are still tried. Like errTooLarge, an ErrInvalid
+// built without fmt at package init.
+var errMoreDocuments error = moreDocumentsError{}
+
+type moreDocumentsError struct{}
+
+func (moreDocumentsError) Error() string {
+	return ErrInvalid.Error() + ": remote.yaml holds more than one YAML document (a --- line; Apptainer reads only the first), and this edit would rewrite it whole, dropping the others; nothing was written: move the documents after the first out of the file, then try again"
+}
+
+func (moreDocumentsError) Unwrap() error { return ErrInvalid }
 
 // moreDocuments tells a text with a second YAML document.
 func moreDocuments(src []byte) bool {
@@ -258,7 +267,17 @@ func moreDocuments(src []byte) bool {
 	return !errors.Is(dec.Decode(&n), io.EOF)
 }
 
-var errTooLarge = fmt.Errorf("%w: the edit would make it larger than %d MiB; nothing was written", ErrInvalid, MaxSize>>20)
+// errTooLarge is an ErrInvalid built without fmt at package init, which
+// every helper start pays for.
+var errTooLarge error = tooLarge{}
+
+type tooLarge struct{}
+
+func (tooLarge) Error() string {
+	return fmt.Sprintf("%v: the edit would make it larger than %d MiB; nothing was written", ErrInvalid, MaxSize>>20)
+}
+
+func (tooLarge) Unwrap() error { return ErrInvalid }
 
 // safeLines runs a line edit on text it can split into lines the way
 // YAML does. A lone CR is a YAML line break but not one of ours, so such
