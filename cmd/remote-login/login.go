@@ -162,6 +162,9 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 			return failedf("--ca-file: %v", err)
 		}
 	}
+	if err := f.prepareWrite(); err != nil {
+		return err
+	}
 	file, err := f.remoteFile()
 	if err != nil {
 		return err

@@ -97,10 +97,19 @@ EXAMPLES
 }
 
 func runSetup(f *factory, opts *setupOptions) error {
-	env := setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}
+	if err := f.prepareWrite(); err != nil {
+		return err
+	}
+	env := f.setupEnv()
 	tools := opts.Tools
 	if len(tools) == 0 && opts.Undo {
-		tools = setup.Tools
+		// The tools installed, and any other setup recorded: nothing is
+		// said about a program that is neither.
+		tools = env.UndoTools()
+		if len(tools) == 0 {
+			writeLine(f.IO.Out, "Nothing to undo: setup recorded nothing and none of the tools is on PATH.")
+			return nil
+		}
 	}
 	if len(tools) == 0 {
 		if tools = setup.Detect(env); len(tools) == 0 {
@@ -110,7 +119,7 @@ func runSetup(f *factory, opts *setupOptions) error {
 			}
 			return failedf("setup: none of %s is on PATH; name a tool with --docker, --podman or --apptainer", strings.Join(progs, ", "))
 		}
-		writeLine(f.IO.Err, "Found on PATH: %s.", strings.Join(tools, ", "))
+		writeLine(f.IO.Err, "Found on PATH: %s.", strings.Join(env.Found(tools), ", "))
 	}
 	if !opts.Undo {
 		if err := env.CheckHelper(); err != nil && !opts.Force {
@@ -188,7 +197,7 @@ func offerImport(f *factory) error {
 	if err != nil {
 		return nil // setup is done; import will say what is wrong
 	}
-	im := &importer.Importer{Env: setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, Store: store, DryRun: true}
+	im := &importer.Importer{Env: f.setupEnv(), Store: store, DryRun: true}
 	places := map[string]bool{}
 	n := 0
 	if _, err := im.Run(func(r importer.Result) {
@@ -222,7 +231,7 @@ func offerImport(f *factory) error {
 // current after a login or logout. The login itself is done by then, so a
 // file that cannot be edited is a warning, not a failure.
 func syncPerRegistry(f *factory, host string, present bool) {
-	changes, err := setup.SyncPerRegistry(setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, host, present)
+	changes, err := setup.SyncPerRegistry(f.setupEnv(), host, present)
 	for _, c := range changes {
 		writeLine(f.IO.Err, "%s", c)
 	}
