@@ -278,4 +278,3 @@ func TestFile_CrashSafety(t *testing.T) {
 		t.Error("no writer was killed mid-way: the test did not test anything")
 	}
 }
-
