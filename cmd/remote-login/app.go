@@ -169,6 +169,7 @@ var commands = []func(*factory) *cli.Command{
 	newListCommand,
 	newLogoutCommand,
 	newStatusCommand,
+	newDoctorCommand,
 	newSetupCommand,
 	newImportCommand,
 	newMigrateCommand,
