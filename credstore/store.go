@@ -71,7 +71,7 @@ func OpenIn(m *machine.Machine) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	configs := m.ProgramDockerConfigs(u.Program)
+	configs := m.UserDockerConfigs(u)
 	return &Store{
 		File:          &yamlstore.File{Path: u.ReadPath()},
 		DockerConfig:  writtenDockerConfig(configs),

@@ -48,7 +48,18 @@ func (m *Machine) ConfigHome() string {
 // APPTAINER_CONFIGDIR is set: it may have been set later). The second is
 // where Apptainer writes now when the first is absent.
 func (m *Machine) ProgramDockerConfigs(kind string) []string {
-	out := []string{filepath.Join(m.ConfigDir(kind), "docker-config.json")}
+	return m.dockerConfigsIn(kind, m.ConfigDir(kind))
+}
+
+// UserDockerConfigs are ProgramDockerConfigs for the user file u: next to
+// the remote.yaml that holds the logins now (before Apptainer's migration,
+// ~/.singularity's), also when neither program is installed.
+func (m *Machine) UserDockerConfigs(u UserFile) []string {
+	return m.dockerConfigsIn(u.Program, filepath.Dir(u.ReadPath()))
+}
+
+func (m *Machine) dockerConfigsIn(kind, dir string) []string {
+	out := []string{filepath.Join(dir, "docker-config.json")}
 	if kind == SingularityCE {
 		return out
 	}
