@@ -147,7 +147,50 @@ func TestMachine_StartingHomes(t *testing.T) {
 						t.Errorf("undo of every tool kept a file: %s", l)
 					}
 				}
+				filepath.WalkDir(e.home, func(path string, d fs.DirEntry, err error) error {
+					if err == nil && !d.IsDir() {
+						if b, _ := os.ReadFile(path); strings.Contains(string(b), `"remoteyaml"`) {
+							t.Errorf("after undo %s still names the helper:\n%s", path, b)
+						}
+					}
+					return nil
+				})
 			})
 		}
+	}
+}
+
+// TestSetup_EnvironmentOverrides (issue 17 item 8): setup says when an
+// environment variable takes logins away from remote.yaml.
+func TestSetup_EnvironmentOverrides(t *testing.T) {
+	tests := []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		want   string // on stderr; "" for no warning
+		wantOK bool
+	}{
+		{"DOCKER_AUTH_CONFIG", map[string]string{"DOCKER_AUTH_CONFIG": `{"auths":{}}`}, []string{"--docker"}, "warning: DOCKER_AUTH_CONFIG is set: Docker, crane, regctl, Apptainer and SingularityCE take logins from it before any credential helper", true},
+		{"REGISTRY_AUTH_FILE, per registry", map[string]string{"REGISTRY_AUTH_FILE": "/x/auth.json"}, []string{"--podman", "--per-registry"}, "warning: REGISTRY_AUTH_FILE is set: podman, skopeo and buildah read only /x/auth.json", true},
+		{"REGISTRY_AUTH_FILE, drop-in", map[string]string{"REGISTRY_AUTH_FILE": "/x/auth.json"}, []string{"--podman"}, "the drop-in still sends them to the helper first", true},
+		{"neither", nil, []string{"--docker", "--podman"}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			newTestEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			r := runCmd(t, "", nil, append([]string{"setup", "--force"}, tt.args...)...)
+			if (r.code == 0) != tt.wantOK {
+				t.Fatalf("exit %d", r.code)
+			}
+			if tt.want == "" && strings.Contains(r.stderr, "is set:") {
+				t.Errorf("a warning with no variable set: %s", r.stderr)
+			}
+			if tt.want != "" && !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("stderr lacks %q", tt.want)
+			}
+		})
 	}
 }

@@ -146,6 +146,9 @@ func runSetup(f *factory, opts *setupOptions) error {
 		writeLine(f.IO.Out, "Set up: %d file(s) changed. Log in once (remote-login, docker login, podman login, oras login) and every tool uses it.", changed)
 	}
 	if !opts.Undo {
+		for _, w := range env.Overrides(tools, opts.PerRegistry) {
+			writeLine(f.IO.Err, "warning: %s", w)
+		}
 		if _, err := f.LookPath("docker-credential-" + setup.Helper); err != nil {
 			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it here (--force): run `make install` and put its directory on PATH", setup.Helper)
 		}
