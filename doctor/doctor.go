@@ -78,6 +78,9 @@ type Input struct {
 	// Login says what remote.yaml holds for a host, and (unless offline)
 	// whether the server accepts it.
 	Login func(host string) LoginState
+	// Version is this remote-login's version; when the helper on PATH
+	// reports another, each verdict notes it.
+	Version string
 }
 
 // Diagnose gives a verdict per program found and host, programs in
@@ -90,10 +93,23 @@ func Diagnose(in Input) []Verdict {
 			v := Verdict{Program: p, Host: host}
 			diagnose(in.M, p, host, &v)
 			finish(in.M, host, ls, &v)
+			if hv := helperVersion(in.M); hv != "" && in.Version != "" && hv != in.Version {
+				v.Notes = append(v.Notes, "the helper on PATH is version "+hv+", this remote-login "+in.Version)
+			}
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// helperVersion is the version the helper on PATH reported: the last
+// word of "docker-credential-remoteyaml (PACKAGE) VERSION".
+func helperVersion(m *machine.Machine) string {
+	f := strings.Fields(m.Versions[machine.HelperCommand])
+	if len(f) < 3 {
+		return ""
+	}
+	return f[len(f)-1]
 }
 
 // programs are the names of the programs found.

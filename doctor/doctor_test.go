@@ -120,3 +120,28 @@ func TestDiagnose(t *testing.T) {
 		})
 	}
 }
+
+// TestDiagnose_HelperVersion: a helper on PATH of another version is
+// noted on every line; the same version is not.
+func TestDiagnose_HelperVersion(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".docker"), 0o700)
+	os.WriteFile(filepath.Join(home, ".docker", "config.json"), []byte(`{"credsStore": "remoteyaml"}`), 0o600)
+	m := machine.Probe(machine.Env{
+		Getenv:     func(k string) string { return map[string]string{"HOME": home}[k] },
+		LookPath:   func(name string) (string, error) { return "/bin/" + name, nil },
+		PasswdHome: func() string { return home },
+	})
+	m.Versions[machine.HelperCommand] = "docker-credential-remoteyaml (github.com/remoteyaml/remoteyaml) v1.0.0"
+	for _, tc := range []struct{ version, want string }{{"v1.0.0", ""}, {"v1.1.0", "the helper on PATH is version v1.0.0, this remote-login v1.1.0; "}} {
+		vs := Diagnose(Input{M: m, Hosts: []string{host}, Login: func(string) LoginState { return LoginState{Found: true} }, Version: tc.version})
+		for _, v := range vs {
+			if v.Program != "docker" {
+				continue
+			}
+			if got := v.Line(); !strings.HasSuffix(got, tc.want+"will authenticate") || (tc.want == "" && strings.Contains(got, "helper on PATH is version")) {
+				t.Errorf("version %s: %s", tc.version, got)
+			}
+		}
+	}
+}

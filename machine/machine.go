@@ -91,7 +91,8 @@ type Machine struct {
 	// path.
 	Tools map[string]string
 	// Versions holds the first line of `--version` of the containers
-	// tools (podman, skopeo, buildah) when Run was given.
+	// tools (podman, skopeo, buildah) and of HelperCommand's `version`,
+	// when Run was given.
 	Versions map[string]string
 }
 
@@ -118,9 +119,13 @@ func Probe(env Env) *Machine {
 	if env.Run != nil {
 		q = newAsker(env)
 		defer q.close()
-		for _, name := range []string{"podman", "skopeo", "buildah"} {
+		for _, name := range []string{"podman", "skopeo", "buildah", HelperCommand} {
 			if p, ok := m.Tools[name]; ok {
-				m.Versions[name] = q.firstLine(p, "--version")
+				arg := "--version"
+				if name == HelperCommand {
+					arg = "version"
+				}
+				m.Versions[name] = q.firstLine(p, arg)
 			}
 		}
 	}

@@ -141,7 +141,7 @@ func runDoctor(c *cli.Context, f *factory, opts *doctorOptions) error {
 		}
 		return ls
 	}
-	verdicts := doctor.Diagnose(doctor.Input{M: m, Hosts: hosts, Login: state})
+	verdicts := doctor.Diagnose(doctor.Input{M: m, Hosts: hosts, Login: state, Version: buildVersion()})
 	out := doctorOutput{File: store.File.Path, OK: true, Verdicts: verdicts}
 	if out.Verdicts == nil {
 		out.Verdicts = []doctor.Verdict{}
