@@ -28,9 +28,9 @@ func (s Source) String() string {
 // Sources lists the files that hold logins, in the order import takes
 // them, each once (a path reached twice, e.g. REGISTRY_AUTH_FILE naming
 // Docker's config.json, is read once): Docker's config.json, podman's
-// auth.json files (REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json,
-// $XDG_CONFIG_HOME/containers/auth.json and ~/.config/containers/auth.json,
-// as containers/image looks them up), and
+// auth.json files (machine.ContainersLoginFiles: REGISTRY_AUTH_FILE,
+// $XDG_RUNTIME_DIR/containers/auth.json, $XDG_CONFIG_HOME/containers/
+// auth.json and ~/.config/containers/auth.json), and
 // Apptainer's docker-config.json. A helper setup replaced in a file comes
 // right after that file.
 func Sources(env setup.Env) ([]Source, error) {
@@ -41,17 +41,8 @@ func Sources(env setup.Env) ([]Source, error) {
 	var cands []cand
 	p, err := env.DockerConfig()
 	cands = append(cands, cand{setup.Docker, p, err})
-	if f := env.Getenv("REGISTRY_AUTH_FILE"); f != "" {
+	for _, f := range env.M().ContainersLoginFiles() {
 		cands = append(cands, cand{setup.Podman, f, nil})
-	}
-	if d := env.Getenv("XDG_RUNTIME_DIR"); d != "" {
-		cands = append(cands, cand{setup.Podman, filepath.Join(d, "containers", "auth.json"), nil})
-	}
-	p, err = env.ContainersAuthFile() // $XDG_CONFIG_HOME/containers/auth.json
-	cands = append(cands, cand{setup.Podman, p, err})
-	if h := env.Getenv("HOME"); h != "" {
-		// Older containers/image read ~/.config whatever XDG_CONFIG_HOME says.
-		cands = append(cands, cand{setup.Podman, filepath.Join(h, ".config", "containers", "auth.json"), nil})
 	}
 	p, err = env.ApptainerDockerConfig()
 	cands = append(cands, cand{setup.Apptainer, p, err})

@@ -79,13 +79,30 @@ func (m *Machine) ContainersAuthFiles() []string {
 	if f := m.getenv(RegistryAuthFile); f != "" {
 		return []string{f}
 	}
+	return append(m.containersOwnAuthFiles(), m.DockerConfig(), filepath.Join(m.Home, ".dockercfg"))
+}
+
+// ContainersLoginFiles are the files a containers tool may have written a
+// login to: $REGISTRY_AUTH_FILE, then its own auth.json files whatever
+// REGISTRY_AUTH_FILE says (it may have been set later).
+func (m *Machine) ContainersLoginFiles() []string {
+	var out []string
+	if f := m.getenv(RegistryAuthFile); f != "" {
+		out = append(out, f)
+	}
+	for _, f := range m.containersOwnAuthFiles() {
+		out = appendNew(out, f)
+	}
+	return out
+}
+
+func (m *Machine) containersOwnAuthFiles() []string {
 	var out []string
 	if d := m.getenv("XDG_RUNTIME_DIR"); d != "" {
 		out = append(out, filepath.Join(d, "containers", "auth.json"))
 	}
 	out = appendNew(out, filepath.Join(m.ConfigHome(), "containers", "auth.json"))
-	out = appendNew(out, filepath.Join(m.Home, ".config", "containers", "auth.json"))
-	return append(out, m.DockerConfig(), filepath.Join(m.Home, ".dockercfg"))
+	return appendNew(out, filepath.Join(m.Home, ".config", "containers", "auth.json"))
 }
 
 // DropInReader is one program that reads the containers drop-in, and the
