@@ -32,19 +32,26 @@ Apptainer pulls included, with no per-host upkeep:
    --docker     Docker CLI, crane, oras, regctl: "credsStore": "remoteyaml" in
                 $DOCKER_CONFIG/config.json (default ~/.docker/config.json).
    --podman     podman, skopeo, buildah: the registries.conf drop-in
-                $XDG_CONFIG_HOME/containers/registries.conf.d/50-remoteyaml.conf
-                with credential-helpers = ["remoteyaml", "containers-auth.json"]
-                (containers/image ignores credsStore).
-   --apptainer  Apptainer/SingularityCE: "credsStore" in the docker-config.json
-                next to remote.yaml, and the same drop-in (Apptainer pulls
-                resolve digests through containers/image).
+                containers/registries.conf.d/50-remoteyaml.conf with
+                credential-helpers = ["remoteyaml", "containers-auth.json"]
+                (containers/image ignores credsStore), in every place a
+                reader here reads it: ~/.config for podman 4 and skopeo 1.9,
+                whatever XDG_CONFIG_HOME says.
+   --apptainer  Apptainer or SingularityCE, whichever is installed:
+                "credsStore" in the docker-config.json next to remote.yaml;
+                for Apptainer also the drop-in where it reads it
+                ($XDG_CONFIG_HOME, else ~/.config), as its pulls resolve
+                digests through containers/image.
 
-With no tool flag, every tool with a program on PATH is set up. Only the
-one key is changed; every other key, its order and the spacing stay. Running
-it twice changes nothing. --undo reverts what setup recorded in
-$XDG_CONFIG_HOME/remoteyaml/setup.json: a file unchanged since is restored
-byte for byte (one setup created is removed); in a file changed since, only
-credsStore is set back.
+With no tool flag, every tool with a program on PATH is set up, and the
+programs found are named. A warning says when DOCKER_AUTH_CONFIG or
+REGISTRY_AUTH_FILE takes logins elsewhere (remote-login doctor shows what
+each program will do). Only the one key is changed; every other key, its
+order and the spacing stay. Running it twice changes nothing. --undo reverts
+what setup recorded in $XDG_CONFIG_HOME/remoteyaml/setup.json, one line per
+file, for the tools installed or recorded: a file unchanged since is
+restored byte for byte (one setup created is removed); in a file changed
+since, only credsStore is set back.
 
 setup refuses when docker-credential-remoteyaml is not on PATH: the tools
 would then fail every pull, anonymous ones too ("executable file not
