@@ -51,6 +51,14 @@ func complete(f *factory, words []string) int {
 				return nil
 			case cmd == "", cmd == "login", cmd == "logout", cmd == "status":
 				return targets(f)
+			case cmd == "doctor": // registries only
+				var regs []string
+				for _, w := range targets(f) {
+					if strings.HasPrefix(w, "docker://") && w != "docker://" {
+						regs = append(regs, w)
+					}
+				}
+				return regs
 			case cmd == "completion":
 				return completion.Shells
 			}

@@ -57,3 +57,42 @@ func TestDoctor_ExitAndJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctor_Online: unless --offline, each login is checked with
+// status's check: a refused one makes every program's line "will not".
+func TestDoctor_Online(t *testing.T) {
+	const pw = "pw-doctor-online-77a1"
+	good := basicRegistryServer(t, pw)
+	bad := basicRegistryServer(t, "another-password")
+	goodHost, badHost := strings.TrimPrefix(good.URL, "https://"), strings.TrimPrefix(bad.URL, "https://")
+	e := newTestEnv(t)
+	bin := t.TempDir()
+	for _, p := range []string{"docker", "docker-credential-remoteyaml"} {
+		if err := os.WriteFile(filepath.Join(bin, p), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", bin)
+	e.writeRemoteYAML(t, "Credentials:\n"+basicEntry(goodHost, "alice", pw)+basicEntry(badHost, "alice", pw))
+	os.MkdirAll(e.dockerConfig, 0o700)
+	os.WriteFile(filepath.Join(e.dockerConfig, "config.json"), []byte(`{"credsStore": "remoteyaml"}`), 0o600)
+	f := defaultFactory()
+	f.HTTPClient = good.Client()
+	tests := []struct {
+		args     []string
+		wantCode int
+		wantEnd  string
+	}{
+		{[]string{"doctor", goodHost}, 0, "will authenticate"},
+		{[]string{"doctor", badHost}, 1, "will not: the login in remote.yaml is refused (HTTP 401): the registry answered 401 Unauthorized: the credential was refused; fix: log in again: remote-login -u alice docker://" + badHost},
+		{[]string{"doctor", "--offline", badHost}, 0, "will authenticate"},
+	}
+	for _, tt := range tests {
+		r := runCmd(t, "", f, tt.args...)
+		line := strings.TrimSpace(r.stdout)
+		if r.code != tt.wantCode || !strings.HasSuffix(line, tt.wantEnd) {
+			t.Errorf("%v: exit %d, %q; want %d, ending %q", tt.args, r.code, line, tt.wantCode, tt.wantEnd)
+		}
+		noSecret(t, r, pw)
+	}
+}
