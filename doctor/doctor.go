@@ -105,7 +105,7 @@ func Diagnose(in Input) []Verdict {
 // helperVersion is the version the helper on PATH reported: the last
 // word of "docker-credential-remoteyaml (PACKAGE) VERSION".
 func helperVersion(m *machine.Machine) string {
-	f := strings.Fields(m.Versions[machine.HelperCommand])
+	f := strings.Fields(m.Version(machine.HelperCommand))
 	if len(f) < 3 {
 		return ""
 	}

@@ -92,8 +92,31 @@ type Machine struct {
 	Tools map[string]string
 	// Versions holds the first line of `--version` of the containers
 	// tools (podman, skopeo, buildah) and of HelperCommand's `version`,
-	// when Run was given.
+	// asked the first time Version needs one (only setup and doctor do).
 	Versions map[string]string
+
+	env Env // to ask the tools later
+}
+
+// Version is the first line the tool prints for its version, asked once
+// (isolated like every question); "" when it is not installed, cannot be
+// asked (no Run: the helper) or says nothing.
+func (m *Machine) Version(name string) string {
+	if v, ok := m.Versions[name]; ok {
+		return v
+	}
+	p, ok := m.Tools[name]
+	if !ok || m.env.Run == nil {
+		return ""
+	}
+	arg := "--version"
+	if name == HelperCommand {
+		arg = "version"
+	}
+	q := newAsker(m.env)
+	defer q.close()
+	m.Versions[name] = q.firstLine(p, arg)
+	return m.Versions[name]
 }
 
 // Getenv is the environment the model was built from.
@@ -101,7 +124,7 @@ func (m *Machine) Getenv(k string) string { return m.getenv(k) }
 
 // Probe builds the model. It never fails: what cannot be found is absent.
 func Probe(env Env) *Machine {
-	m := &Machine{getenv: env.Getenv, Tools: map[string]string{}, Versions: map[string]string{}}
+	m := &Machine{getenv: env.Getenv, Tools: map[string]string{}, Versions: map[string]string{}, env: env}
 	if env.PasswdHome != nil {
 		m.PasswdHome = env.PasswdHome()
 	} else if u, err := user.Current(); err == nil {
@@ -119,15 +142,6 @@ func Probe(env Env) *Machine {
 	if env.Run != nil {
 		q = newAsker(env)
 		defer q.close()
-		for _, name := range []string{"podman", "skopeo", "buildah", HelperCommand} {
-			if p, ok := m.Tools[name]; ok {
-				arg := "--version"
-				if name == HelperCommand {
-					arg = "version"
-				}
-				m.Versions[name] = q.firstLine(p, arg)
-			}
-		}
 	}
 	if p, err := env.LookPath("apptainer"); err == nil {
 		m.Apptainer = &Program{Kind: Apptainer, Command: "apptainer", Path: p, Names: []string{"apptainer"}}

@@ -166,8 +166,8 @@ var versionRE = regexp.MustCompile(`version (\d+)\.(\d+)`)
 // buildah ≤1.28), or any when its version was not asked (the helper,
 // which never writes drop-ins).
 func (m *Machine) containersImageUsesHome(name string) bool {
-	v, ok := m.Versions[name]
-	if !ok || v == "" {
+	v := m.Version(name)
+	if v == "" {
 		return true
 	}
 	match := versionRE.FindStringSubmatch(v)
