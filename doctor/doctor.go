@@ -116,7 +116,7 @@ func helperVersion(m *machine.Machine) string {
 func programs(m *machine.Machine) []string {
 	var out []string
 	for _, c := range machine.Clients {
-		if _, ok := m.Tools[c]; ok {
+		if _, ok := m.Tool(c); ok {
 			out = append(out, c)
 		}
 	}
@@ -281,7 +281,7 @@ func finish(m *machine.Machine, host string, ls LoginState, v *Verdict) {
 	if v.Cause != "" {
 		return
 	}
-	switch _, onPath := m.Tools[machine.HelperCommand]; {
+	switch _, onPath := m.Tool(machine.HelperCommand); {
 	case !onPath:
 		v.Cause = machine.HelperCommand + " is not on PATH, so the helper cannot be run"
 		v.Fix = "make install, and put its directory on PATH"

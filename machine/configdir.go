@@ -25,7 +25,7 @@ func (m *Machine) ConfigDir(kind string) string {
 		if d := m.getenv("SINGULARITY_CONFIGDIR"); d != "" {
 			return d
 		}
-		return filepath.Join(m.PasswdHome, ".singularity")
+		return filepath.Join(m.PasswdHome(), ".singularity")
 	}
 	for _, v := range []string{"APPTAINER_CONFIGDIR", "SINGULARITY_CONFIGDIR"} {
 		if d := m.getenv(v); d != "" {

@@ -83,13 +83,15 @@ type Program struct {
 // Machine is what Probe found.
 type Machine struct {
 	getenv func(string) string
-	// Home is $HOME, else the passwd home; PasswdHome the passwd home.
-	Home, PasswdHome string
+	// Home is $HOME, else the passwd home.
+	Home string
 	// Apptainer and SingularityCE are nil when not installed.
 	Apptainer, SingularityCE *Program
-	// Tools maps each of Clients found on PATH, and HelperCommand, to its
-	// path.
-	Tools map[string]string
+	// tools caches Tool's answers (a name absent: not looked up yet).
+	tools map[string]string
+	// passwdHome caches PasswdHome; looked up only when needed (the user
+	// database may be a network service on a cluster).
+	passwdHome *string
 	// Versions holds the first line of `--version` of the containers
 	// tools (podman, skopeo, buildah) and of HelperCommand's `version`,
 	// asked the first time Version needs one (only setup and doctor do).
@@ -105,7 +107,7 @@ func (m *Machine) Version(name string) string {
 	if v, ok := m.Versions[name]; ok {
 		return v
 	}
-	p, ok := m.Tools[name]
+	p, ok := m.Tool(name)
 	if !ok || m.env.Run == nil {
 		return ""
 	}
@@ -119,24 +121,43 @@ func (m *Machine) Version(name string) string {
 	return m.Versions[name]
 }
 
+// Tool is the path of a program on PATH (one of Clients, or
+// HelperCommand), looked up once, when first asked: the helper, which
+// needs none of them, does not pay for the lookups.
+func (m *Machine) Tool(name string) (string, bool) {
+	p, ok := m.tools[name]
+	if !ok {
+		if found, err := m.env.LookPath(name); err == nil {
+			p = found
+		}
+		m.tools[name] = p
+	}
+	return p, p != ""
+}
+
+// PasswdHome is the home directory in the user database, which
+// SingularityCE uses whatever $HOME says.
+func (m *Machine) PasswdHome() string {
+	if m.passwdHome == nil {
+		h := ""
+		if m.env.PasswdHome != nil {
+			h = m.env.PasswdHome()
+		} else if u, err := user.Current(); err == nil {
+			h = u.HomeDir
+		}
+		m.passwdHome = &h
+	}
+	return *m.passwdHome
+}
+
 // Getenv is the environment the model was built from.
 func (m *Machine) Getenv(k string) string { return m.getenv(k) }
 
 // Probe builds the model. It never fails: what cannot be found is absent.
 func Probe(env Env) *Machine {
-	m := &Machine{getenv: env.Getenv, Tools: map[string]string{}, Versions: map[string]string{}, env: env}
-	if env.PasswdHome != nil {
-		m.PasswdHome = env.PasswdHome()
-	} else if u, err := user.Current(); err == nil {
-		m.PasswdHome = u.HomeDir
-	}
+	m := &Machine{getenv: env.Getenv, tools: map[string]string{}, Versions: map[string]string{}, env: env}
 	if m.Home = env.Getenv("HOME"); m.Home == "" {
-		m.Home = m.PasswdHome
-	}
-	for _, name := range append(append([]string{}, Clients...), HelperCommand) {
-		if p, err := env.LookPath(name); err == nil {
-			m.Tools[name] = p
-		}
+		m.Home = m.PasswdHome()
 	}
 	var q *asker
 	if env.Run != nil {

@@ -136,7 +136,7 @@ func (m *Machine) DropInReaders() []DropInReader {
 		out = append(out, DropInReader{"apptainer", xdg, "go.podman.io/storage pkg/configfile: $XDG_CONFIG_HOME, else ~/.config"})
 	}
 	for _, name := range []string{"podman", "skopeo", "buildah"} {
-		if _, ok := m.Tools[name]; !ok {
+		if _, ok := m.Tool(name); !ok {
 			continue
 		}
 		if m.containersImageUsesHome(name) || xdg == home {

@@ -85,7 +85,7 @@ func Detect(env Env) []string {
 			continue
 		}
 		for _, p := range Programs[t] {
-			if _, ok := m.Tools[p]; ok {
+			if _, ok := m.Tool(p); ok {
 				out = append(out, t)
 				break
 			}
@@ -108,7 +108,7 @@ func (env Env) Found(tools []string) []string {
 			continue
 		}
 		for _, p := range Programs[t] {
-			if _, ok := m.Tools[p]; ok {
+			if _, ok := m.Tool(p); ok {
 				out = append(out, p)
 			}
 		}
