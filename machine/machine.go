@@ -171,19 +171,13 @@ func Probe(env Env) *Machine {
 		}
 	}
 	if p, err := env.LookPath("singularity"); err == nil {
-		switch kind := identify(q, p, m.Apptainer); {
+		switch kind, version := identify(q, p, m.Apptainer); {
 		case kind == Apptainer && m.Apptainer != nil:
 			m.Apptainer.Names = append(m.Apptainer.Names, "singularity")
 		case kind == Apptainer:
-			m.Apptainer = &Program{Kind: Apptainer, Command: "singularity", Path: p, Names: []string{"singularity"}}
-			if q != nil {
-				m.Apptainer.Version = q.firstLine(p, "--version")
-			}
+			m.Apptainer = &Program{Kind: Apptainer, Command: "singularity", Path: p, Names: []string{"singularity"}, Version: version}
 		default:
-			m.SingularityCE = &Program{Kind: SingularityCE, Command: "singularity", Path: p, Names: []string{"singularity"}}
-			if q != nil {
-				m.SingularityCE.Version = q.firstLine(p, "--version")
-			}
+			m.SingularityCE = &Program{Kind: SingularityCE, Command: "singularity", Path: p, Names: []string{"singularity"}, Version: version}
 		}
 	}
 	for _, prog := range []*Program{m.Apptainer, m.SingularityCE} {
@@ -201,27 +195,27 @@ func Probe(env Env) *Machine {
 // link answers "apptainer version …", SingularityCE "singularity-ce
 // version …"); without running it, a link to a file named apptainer is
 // Apptainer's.
-func identify(q *asker, path string, app *Program) string {
+func identify(q *asker, path string, app *Program) (kind, version string) {
 	if app != nil {
 		a, err1 := os.Stat(app.Path)
 		s, err2 := os.Stat(path)
 		if err1 == nil && err2 == nil && os.SameFile(a, s) {
-			return Apptainer
+			return Apptainer, app.Version
 		}
 	}
 	if q != nil {
-		v := strings.ToLower(q.firstLine(path, "--version"))
-		switch {
+		version = q.firstLine(path, "--version")
+		switch v := strings.ToLower(version); {
 		case strings.HasPrefix(v, "apptainer"):
-			return Apptainer
+			return Apptainer, version
 		case strings.HasPrefix(v, "singularity"):
-			return SingularityCE
+			return SingularityCE, version
 		}
 	}
 	if real, err := filepath.EvalSymlinks(path); err == nil && filepath.Base(real) == "apptainer" {
-		return Apptainer
+		return Apptainer, version
 	}
-	return SingularityCE
+	return SingularityCE, version
 }
 
 // Primary is the program whose files remoteyaml keeps logins in: the one

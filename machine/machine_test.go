@@ -91,10 +91,10 @@ func TestIdentify_NoRun(t *testing.T) {
 	os.Symlink("apptainer", filepath.Join(bin, "singularity"))
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "singularity"), []byte("#!/bin/sh\n"), 0o755)
-	if got := identify(nil, filepath.Join(bin, "singularity"), nil); got != Apptainer {
+	if got, _ := identify(nil, filepath.Join(bin, "singularity"), nil); got != Apptainer {
 		t.Errorf("link to apptainer: %s, want %s", got, Apptainer)
 	}
-	if got := identify(nil, filepath.Join(other, "singularity"), nil); got != SingularityCE {
+	if got, _ := identify(nil, filepath.Join(other, "singularity"), nil); got != SingularityCE {
 		t.Errorf("a singularity of its own: %s, want %s", got, SingularityCE)
 	}
 }
