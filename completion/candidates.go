@@ -3,16 +3,23 @@ package completion
 import (
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 )
+
+// Candidate is one completion: the word, and what it is (shown beside it
+// by zsh and fish; "" for none). A description never holds a secret.
+type Candidate struct {
+	Word, Desc string
+}
 
 // Source supplies what only the program knows. Both funcs may be nil.
 type Source struct {
 	// Args lists candidates for the positional argument at index pos (0 is
 	// the first after the command) of the command named cmd; cmd is "" for
 	// the app's own action.
-	Args func(cmd string, pos int) []string
+	Args func(cmd string, pos int) []Candidate
 	// Values lists candidates for the value of the flag named flag (its
 	// first name). None means the shell completes file names.
 	Values func(cmd, flag string) []string
@@ -21,7 +28,7 @@ type Source struct {
 // Candidates returns the completions of the last of words (the word being
 // typed, possibly empty); words[0] is the program name. Each candidate
 // starts with that word.
-func Candidates(app *cli.App, src Source, words []string) []string {
+func Candidates(app *cli.App, src Source, words []string) []Candidate {
 	if len(words) == 0 {
 		return nil
 	}
@@ -63,36 +70,90 @@ func Candidates(app *cli.App, src Source, words []string) []string {
 		cmdName = cmd.Name
 	}
 
-	var out []string
+	var out []Candidate
 	switch {
 	case pending != "":
-		out = values(src, cmdName, pending, "")
+		out = plain(values(src, cmdName, pending, ""))
 	case !dashes && strings.HasPrefix(cur, "-"):
 		if name, _, ok := strings.Cut(strings.TrimLeft(cur, "-"), "="); ok {
 			if f := lookup(flags, name); f != nil {
 				prefix := cur[:strings.IndexByte(cur, '=')+1]
-				out = values(src, cmdName, f.Names()[0], prefix)
+				out = plain(values(src, cmdName, f.Names()[0], prefix))
 			}
 			break
 		}
-		out = flagNames(flags, used, cur)
+		names := flagNames(flags, used, cur)
 		if !used["help"] {
-			out = append(out, "--help", "-h")
+			names = append(names, "--help", "-h")
 		}
 		if cmd == nil && app.Version != "" && !app.HideVersion && !used["version"] {
-			out = append(out, "--version", "-v")
+			names = append(names, "--version", "-v")
 		}
+		out = plain(names)
 	default:
 		if cmd == nil && pos == 0 && !dashes {
 			for _, c := range app.VisibleCommands() {
-				out = append(out, c.Name)
+				out = append(out, Candidate{c.Name, c.Usage})
 			}
 		}
 		if src.Args != nil {
 			out = append(out, src.Args(cmdName, pos)...)
 		}
 	}
-	return matching(out, cur)
+	return matchingCandidates(out, cur)
+}
+
+// Words are the words of cands.
+func Words(cands []Candidate) []string {
+	out := make([]string, len(cands))
+	for i, c := range cands {
+		out[i] = c.Word
+	}
+	return out
+}
+
+// Lines renders cands for the scripts, one a line: the word, then a tab and
+// the description when there is one (fish's format; the zsh script splits
+// it, the bash script drops it). A description is one line of printable
+// text: its tabs and control characters become spaces.
+func Lines(cands []Candidate) string {
+	var b strings.Builder
+	for _, c := range cands {
+		b.WriteString(c.Word)
+		if d := strings.Join(strings.FieldsFunc(c.Desc, unicode.IsControl), " "); d != "" {
+			b.WriteString("\t" + d)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func plain(ws []string) []Candidate {
+	out := make([]Candidate, len(ws))
+	for i, w := range ws {
+		out[i] = Candidate{Word: w}
+	}
+	return out
+}
+
+// matchingCandidates keeps the candidates whose word starts with prefix,
+// sorted by word, each word once (the first description given wins).
+func matchingCandidates(cands []Candidate, prefix string) []Candidate {
+	desc := map[string]string{}
+	var ws []string
+	for _, c := range cands {
+		if _, seen := desc[c.Word]; !seen {
+			ws = append(ws, c.Word)
+			desc[c.Word] = c.Desc
+		} else if desc[c.Word] == "" {
+			desc[c.Word] = c.Desc
+		}
+	}
+	var out []Candidate
+	for _, w := range matching(ws, prefix) {
+		out = append(out, Candidate{w, desc[w]})
+	}
+	return out
 }
 
 func values(src Source, cmd, flag, prefix string) []string {

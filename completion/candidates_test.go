@@ -27,9 +27,9 @@ func testApp() *cli.App {
 }
 
 var testSource = Source{
-	Args: func(cmd string, pos int) []string {
+	Args: func(cmd string, pos int) []Candidate {
 		if (cmd == "" || cmd == "list") && pos == 0 {
-			return []string{"docker://", "SylabsCloud"}
+			return []Candidate{{"docker://", ""}, {"SylabsCloud", "library remote cloud.sylabs.io"}}
 		}
 		return nil
 	},
@@ -74,11 +74,28 @@ func TestCandidates(t *testing.T) {
 			if tt.line == "" || strings.HasSuffix(tt.line, " ") {
 				words = append(words, "")
 			}
-			got := Candidates(testApp(), testSource, words)
-			if !reflect.DeepEqual(got, tt.want) {
+			got := Words(Candidates(testApp(), testSource, words))
+			if !reflect.DeepEqual(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
 				t.Errorf("Candidates(%q) = %q, want %q", tt.line, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestCandidates_Descriptions: a command's usage and a source's
+// description come with the word, and Lines renders them one a line,
+// tab-separated, never spanning lines.
+func TestCandidates_Descriptions(t *testing.T) {
+	app := testApp()
+	app.Commands[0].Usage = "list everything"
+	got := Lines(Candidates(app, testSource, []string{"prog", ""}))
+	want := "SylabsCloud\tlibrary remote cloud.sylabs.io\ndocker://\nlist\tlist everything\nmigrate\n"
+	if got != want {
+		t.Errorf("Lines = %q, want %q", got, want)
+	}
+	got = Lines([]Candidate{{"w", "two\nlines\tand\x1b[31mred"}})
+	if want := "w\ttwo lines and [31mred\n"; got != want {
+		t.Errorf("Lines = %q, want %q", got, want)
 	}
 }
 

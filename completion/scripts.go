@@ -17,7 +17,9 @@ var Shells = []string{"bash", "zsh", "fish"}
 // which answers Command. Each script asks the program that was typed
 // (words[0]), so a ./bin/remote-login completes from its own definitions.
 // When the program offers nothing (a flag's file argument), bash and zsh
-// complete file names and fish its paths.
+// complete file names and fish its paths. The program prints WORD or
+// WORD<tab>DESCRIPTION (Lines): fish shows that as it is, zsh as
+// "WORD  -- DESCRIPTION", bash the words alone.
 func Script(shell, prog string) (string, error) {
 	fn := "_" + strings.NewReplacer("-", "_", ".", "_").Replace(prog)
 	var tmpl string
@@ -50,8 +52,14 @@ FUNC() {
 		cword=$COMP_CWORD
 		cur="${words[cword]}"
 	fi
+	# Each line is WORD, or WORD<tab>DESCRIPTION: bash shows words only.
+	local line
+	local -a cands=()
+	while IFS= read -r line; do
+		cands+=("${line%%$'\t'*}")
+	done < <("${words[0]}" COMPLETE "${words[@]:1:cword}" 2>/dev/null)
 	local IFS=$'\n'
-	COMPREPLY=($(compgen -W "$("${words[0]}" COMPLETE "${words[@]:1:cword}" 2>/dev/null)" -- "$cur"))
+	COMPREPLY=($(compgen -W "${cands[*]}" -- "$cur"))
 	if declare -F __ltrim_colon_completions >/dev/null 2>&1; then
 		__ltrim_colon_completions "$cur"
 	fi
@@ -63,11 +71,24 @@ const zshScript = `#compdef PROG
 # zsh completion for PROG
 #   source <(PROG completion zsh)       # this shell only
 FUNC() {
-	local -a cands
-	cands=("${(@f)$("${words[1]}" COMPLETE "${(@)words[2,CURRENT]}" 2>/dev/null)}")
-	cands=(${cands:#})
+	# Each line is WORD, or WORD<tab>DESCRIPTION, shown as "WORD  -- DESCRIPTION".
+	local -a lines cands descs
+	local line described=0
+	lines=("${(@f)$("${words[1]}" COMPLETE "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+	for line in "${lines[@]}"; do
+		[[ -z $line ]] && continue
+		cands+=("${line%%$'\t'*}")
+		if [[ $line == *$'\t'* ]]; then
+			descs+=("${line%%$'\t'*}  -- ${line#*$'\t'}")
+			described=1
+		else
+			descs+=("$line")
+		fi
+	done
 	if (( ${#cands} == 0 )); then
 		_files
+	elif (( described )); then
+		compadd -Q -l -d descs -a cands
 	else
 		compadd -Q -a cands
 	fi

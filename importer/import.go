@@ -84,9 +84,10 @@ type Importer struct {
 }
 
 // Run imports every login of every source, calling report for each, and
-// returns how many were left undone (conflicts and failures). An error is
-// one that stopped it before the logins (no source list, remote.yaml
-// unreadable).
+// returns how many were left undone (conflicts and failures; in a dry run,
+// only the logins that could not be read: a conflict is then what the run
+// is asked to show, not a failure). An error is one that stopped it before
+// the logins (no source list, remote.yaml unreadable).
 func (im *Importer) Run(report func(Result)) (problems int, err error) {
 	if _, err := im.Store.File.Read(); err != nil {
 		return 0, err // a broken remote.yaml: say so before any file is touched
@@ -96,7 +97,7 @@ func (im *Importer) Run(report func(Result)) (problems int, err error) {
 		return 0, err
 	}
 	emit := func(r Result) {
-		if r.Problem() {
+		if r.Status == Failed || (r.Problem() && !im.DryRun) {
 			problems++
 		}
 		report(r)
@@ -251,6 +252,11 @@ func (im *Importer) dropCopy(src Source, k protocol.Key, key, user, secret strin
 		if _, err := setup.SyncPerRegistry(im.Env, k.Host, true); err != nil {
 			return err
 		}
+	}
+	// Recorded first: setup --undo puts the login back (importer.PutBack),
+	// so the tool it hands the file back to still finds it.
+	if err := setup.RecordImport(im.Env, setup.Imported{Tool: src.Tool, Path: src.Path, Key: key, URI: k.EntryURI(), Username: user}); err != nil {
+		return err
 	}
 	return removeAuth(src.Path, key, user, secret)
 }

@@ -90,7 +90,7 @@ func TestRemoteLogin_Import(t *testing.T) {
 	e.writeFile(t, e.remoteYAMLPath(), remoteBefore)
 
 	r := e.remoteLogin(t, "", "setup", "--docker", "--podman", "--apptainer")
-	if r.code != 0 || !strings.Contains(r.stdout, "4 login(s) kept before") || !strings.Contains(r.stdout, "remote-login import") {
+	if r.code != 0 || !strings.Contains(r.stdout, "4 login(s) are still in ") || !strings.Contains(r.stdout, "remote-login import") {
 		t.Fatalf("setup: want exit 0 and a pointer to import for the 4 logins:\n%s", r)
 	}
 
@@ -136,8 +136,10 @@ func TestRemoteLogin_Import(t *testing.T) {
 	}
 
 	// Every login works through the helper, for crane and for skopeo.
+	repos := map[*registry]string{}
 	for _, l := range logins {
 		repo := uniqueRepo(t)
+		repos[l.reg] = repo
 		mustPush(t, e, "crane", l.reg, repo)
 		mustPull(t, e, "skopeo", l.reg, repo)
 		mustPush(t, e, "skopeo", l.reg, repo+"-skopeo")
@@ -147,5 +149,43 @@ func TestRemoteLogin_Import(t *testing.T) {
 	// Nothing is left to import.
 	if r := e.remoteLogin(t, "", "import"); r.code != 0 || !strings.Contains(r.stdout, "nothing to import") {
 		t.Errorf("second import:\n%s", r)
+	}
+
+	// Issue 19 item 9: setup --undo hands the tools back their own files,
+	// and every login import took from one is put back there (one line
+	// each), so that crane (config.json) and skopeo (auth.json) still log
+	// in; remote.yaml keeps its copy. Undoing podman alone hands it
+	// nothing back (Apptainer still uses the drop-in), so its login stays
+	// in remote.yaml until the drop-in goes.
+	r = e.remoteLogin(t, "", "setup", "--undo", "--podman")
+	if r.code != 0 || strings.Contains(r.stdout, "put back") {
+		t.Errorf("setup --undo --podman, drop-in still used by apptainer: want exit 0 and nothing put back:\n%s", r)
+	}
+	r = e.remoteLogin(t, "", "setup", "--undo")
+	for _, w := range []struct {
+		tool, path string
+		l          login
+	}{
+		{"docker", dockerCfg, logins[0]}, {"docker", dockerCfg, logins[1]},
+		{"podman", authJSON, logins[2]}, {"apptainer", appCfg, logins[3]},
+	} {
+		line := fmt.Sprintf("%-10s %s: put back the login for %s (%s) that import had moved into %s, which keeps it too\n",
+			w.tool+":", w.path, w.l.reg.host, w.l.user, e.remoteYAMLPath())
+		if !strings.Contains(r.stdout, line) {
+			t.Errorf("setup --undo: stdout lacks %q", line)
+		}
+	}
+	if r.code != 0 {
+		t.Fatalf("setup --undo: exit %d\n%s", r.code, r)
+	}
+	mustPull(t, e, "crane", basicReg, repos[basicReg])
+	mustPull(t, e, "crane", regA, repos[regA])
+	mustPull(t, e, "skopeo", tokenReg, repos[tokenReg])
+	for _, l := range logins {
+		e.assertLoggedIn(t, l.reg.host, l.user, l.pass)
+	}
+	// A second undo has nothing left to put back.
+	if r := e.remoteLogin(t, "", "setup", "--undo"); r.code != 0 || strings.Contains(r.stdout, "put back") {
+		t.Errorf("second setup --undo:\n%s", r)
 	}
 }

@@ -3,84 +3,12 @@ package login
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 )
-
-// RedirectError is a redirect a check refused to follow.
-type RedirectError struct {
-	From, To  *url.URL
-	LeavesTLS bool // from https to anything else; otherwise it leaves the host
-}
-
-func (e *RedirectError) Error() string {
-	why := "another host"
-	if e.LeavesTLS {
-		why = "plain " + e.To.Scheme
-	}
-	return fmt.Sprintf("%s redirected to %s (%s)", displayURL(e.From), displayURL(e.To), why)
-}
-
-// checkRedirect never lets a credential cross a redirect that leaves https
-// or the first request's host (and port): it would reach a server the
-// user did not name, over a channel they did not choose, and that server's
-// 200 would count as verified. Without --insecure such a redirect fails
-// the check even with no credential on it (library discovery, an
-// unauthenticated /v2/): what it answers decides where the credential goes
-// next. With --insecure it is followed only while no credential rides on
-// it. Go's own rule is not enough: it keeps Authorization for a subdomain
-// and across https→http on the same host, and it says nothing about the
-// verdict. next is the client's own policy, if it had one.
-func checkRedirect(insecure bool, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		first := via[0].URL
-		e := &RedirectError{From: via[len(via)-1].URL, To: req.URL}
-		e.LeavesTLS = first.Scheme == "https" && req.URL.Scheme != "https"
-		if e.LeavesTLS || !sameHost(first, req.URL) {
-			if !insecure || carriesCredential(via) {
-				return e
-			}
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-}
-
-// sameHost compares host names (case-insensitively) and ports, the
-// scheme's default port filled in.
-func sameHost(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		if u.Scheme == "http" {
-			return "80"
-		}
-		return "443"
-	}
-	return strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
-}
-
-// carriesCredential reports whether any request of a redirect chain holds
-// a credential: an Authorization header, or a body (a token request posts
-// the password or refresh token as a form, and 307/308 resend it).
-func carriesCredential(via []*http.Request) bool {
-	for _, r := range via {
-		if r.Header.Get("Authorization") != "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-			return true
-		}
-	}
-	return false
-}
 
 // displayURL shows a URL without user information, query or fragment,
 // which may hold a secret.
@@ -110,7 +38,7 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 	const step = "keyserver check"
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	hc, err := c.client(t.Host, insecure, insecure)
+	hc, err := c.client(t.Host, insecure, SendPolicy{Host: t.Host, Insecure: insecure})
 	if err != nil {
 		return trustError(t.Raw, err)
 	}
@@ -176,23 +104,36 @@ func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, i
 		return nil, plain, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
 			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
 	}
-	hc, err := c.client(u.Host, insecure, plain || insecure)
+	hc, err := c.client(u.Host, insecure, SendPolicy{Host: u.Host, Insecure: plain || insecure})
 	if err != nil {
 		return nil, plain, trustError(name, err)
 	}
 	const step = "service discovery"
-	resp, err := c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
-	if err != nil && insecure && !plain && tlsPlainAnswer(err) {
-		plain, base = true, WebURL(remoteURI, true)
-		resp, err = c.get(ctx, hc, base+"/assets/config/config.prod.json", "")
+	const path = "/assets/config/config.prod.json"
+	var resp *http.Response
+	var body []byte
+	fetch := func(ctx context.Context, plain bool) error {
+		r, err := c.get(ctx, hc, WebURL(remoteURI, plain)+path, "")
+		if err != nil {
+			return c.classify(err, name, step, u.Host)
+		}
+		b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body.Close()
+		if err != nil {
+			return c.classify(err, name, step, u.Host)
+		}
+		resp, body = r, b
+		return nil
+	}
+	if plain {
+		err = fetch(ctx, true)
+	} else {
+		// --insecure also lets a remote that speaks no TLS be reached in
+		// plain HTTP (Hinkskalle under gunicorn never answers a handshake).
+		plain, err = c.overTLS(ctx, name, step, u.Host, strings.TrimPrefix(base, "https://"+u.Host)+path, insecure, fetch)
 	}
 	if err != nil {
-		return nil, plain, c.classify(err, name, step, u.Host)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	if err != nil {
-		return nil, plain, c.classify(err, name, step, u.Host)
+		return nil, plain, err
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, plain, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
@@ -251,21 +192,36 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 			Detail: fmt.Sprintf("%s names a token service that is no http(s) URL", host),
 			Fix:    "ask the library's administrator"}
 	}
-	if tu.Scheme == "http" && !insecure && !skipVerify {
-		return &Error{Target: name, Step: step, Kind: KindTLS,
-			Detail: fmt.Sprintf("the token service %s is plain http", tu.Host),
-			Fix:    "add --insecure if you trust the network, so the token may be sent unencrypted"}
-	}
 	step = "token check"
-	hc, err := c.client(tu.Host, skipVerify, insecure || skipVerify)
+	hc, err := c.client(tu.Host, skipVerify, SendPolicy{Host: host, Insecure: insecure || skipVerify})
 	if err != nil {
 		return trustError(name, err)
 	}
-	resp, err := c.get(ctx, hc, tokenURI+"/v1/token-status", "Bearer "+token)
-	if err != nil {
-		return c.classify(err, name, step, tu.Host)
+	var resp *http.Response
+	check := func(ctx context.Context, plain bool) error {
+		u := tokenURI + "/v1/token-status"
+		if plain {
+			u = "http://" + strings.TrimPrefix(u, "https://")
+		}
+		r, err := c.get(ctx, hc, u, "Bearer "+token)
+		if err != nil {
+			return c.classify(err, name, step, tu.Host)
+		}
+		defer drain(r)
+		resp = r
+		return nil
 	}
-	defer drain(resp)
+	if tu.Scheme == "http" {
+		err = check(ctx, false)
+	} else {
+		// A token service that speaks plain HTTP though discovery named
+		// https is said to be one, and asked in plain HTTP with --insecure
+		// (where SendPolicy lets the token go).
+		_, err = c.overTLS(ctx, name, step, tu.Host, tu.Path+"/v1/token-status", skipVerify, check)
+	}
+	if err != nil {
+		return err
+	}
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}
@@ -296,7 +252,7 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	// No credential rides on a version check: any redirect may be followed.
-	hc, err := c.client(u.Host, false, true)
+	hc, err := c.client(u.Host, false, SendPolicy{Host: u.Host, Insecure: true})
 	if err != nil {
 		return "", trustError(service, err)
 	}

@@ -22,9 +22,22 @@
 // configuration knows it as one, else a registry when its /v2/ answers as
 // one). Every request trusts the system roots plus what tlsconf adds for its
 // host (certs.d directories, --ca-file); insecure skips verification and
-// allows plain HTTP where the server speaks only that. A check is bounded by
-// the Checker's Timeout, a slow request is reported through Slow, and a
-// failing proxy is named as the proxy.
+// allows plain HTTP where the server speaks only that. A server that
+// speaks plain HTTP is found without waiting out the timeout: when the
+// handshake is answered in HTTP, closed, or late while a plain GET (no
+// credential) is answered (overTLS). A check is bounded by the Checker's
+// Timeout at every stage (connect, TLS handshake, answer, body; no limit
+// of net/http's own fires first), a timeout names the stage and the limit,
+// a slow request is reported through Slow, and a failing proxy is named
+// as the proxy.
+//
+// Every request that carries a credential, for login and status alike,
+// is held to one SendPolicy by the transport of every client a Checker
+// makes: https to any host; plain http only to this machine or to the
+// host the user named and marked insecure (--insecure, a stored Insecure:
+// true); anything else fails in one line naming the URL, and nothing is
+// sent. That covers a registry's /v2/, the token realm its challenge
+// names, redirects, keyservers and a library's token-status.
 //
 // No credential crosses a redirect that leaves https or the host it was
 // meant for: without --insecure such a redirect fails the check, whatever

@@ -21,8 +21,9 @@ const (
 	KindStatus     = "HTTP"     // the server answered with a status that is not success
 	KindProtocol   = "protocol" // the answer was not what the server kind sends
 	KindCredential = "credential"
-	KindProxy      = "proxy"    // the proxy of HTTPS_PROXY/HTTP_PROXY failed, not the server
-	KindRedirect   = "redirect" // a redirect that would take the credential off https or the host
+	KindProxy      = "proxy"      // the proxy of HTTPS_PROXY/HTTP_PROXY failed, not the server
+	KindRedirect   = "redirect"   // a redirect that would take the credential off https or the host
+	KindPlainHTTP  = "plain-http" // SendPolicy refused to send the credential in clear to that URL
 )
 
 // Error is a failed check: one line naming the target, what failed and the
@@ -100,10 +101,15 @@ func classify(err error, target, step, host string) *Error {
 	var recordErr tls.RecordHeaderError
 	var netErr net.Error
 	var redirErr *RedirectError
+	var refusedErr *SendRefusedError
 	switch {
 	case errors.Is(err, context.Canceled):
 		e.Kind, e.canceled = KindTimeout, true
 		e.Detail = fmt.Sprintf("stopped while waiting for %s", host)
+	case errors.As(err, &refusedErr):
+		e.Kind = KindPlainHTTP
+		e.Detail = refusedErr.Error()
+		e.Fix = refusedErr.fix()
 	case errors.As(err, &redirErr):
 		e.Kind = KindRedirect
 		e.Detail = "refused a redirect: " + redirErr.Error() + "; the credential was not sent there"
@@ -142,7 +148,9 @@ func classify(err error, target, step, host string) *Error {
 		e.Fix = "check the port and that the server is running"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		e.Kind = KindConnect
-		e.Detail = fmt.Sprintf("cannot reach %s (%s)", host, errors.Unwrap(errors.Unwrap(err)))
+		var errno syscall.Errno
+		errors.As(err, &errno)
+		e.Detail = fmt.Sprintf("cannot reach %s (%s)", host, errno.Error())
 		e.Fix = "check your network and any proxy in HTTPS_PROXY"
 	case errors.As(err, &verifyErr):
 		e.Kind = KindTLS

@@ -31,12 +31,9 @@ func (c *Checker) Registry(ctx context.Context, t Target, username, secret strin
 func (c *Checker) registryFallback(ctx context.Context, t Target, username, secret string, insecure, plainOK bool) (plain bool, err error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	err = c.registry(ctx, t, username, secret, insecure, false)
-	var e *Error
-	if plainOK && errors.As(err, &e) && e.NoTLS {
-		return true, c.registry(ctx, t, username, secret, insecure, true)
-	}
-	return false, err
+	return c.overTLS(ctx, t.Raw, "registry login", t.Host, "/v2/", plainOK, func(ctx context.Context, plain bool) error {
+		return c.registry(ctx, t, username, secret, insecure, plain)
+	})
 }
 
 func (c *Checker) registry(ctx context.Context, t Target, username, secret string, insecure, plainHTTP bool) error {
@@ -49,7 +46,7 @@ func (c *Checker) registry(ctx context.Context, t Target, username, secret strin
 	if username == credstore.TokenUser {
 		cred = auth.Credential{RefreshToken: secret}
 	}
-	hc, err := c.client(t.Host, insecure, insecure || plainHTTP)
+	hc, err := c.client(t.Host, insecure, SendPolicy{Host: t.Host, Insecure: insecure || plainHTTP})
 	if err != nil {
 		return &Error{Target: t.Raw, Step: step, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 	}

@@ -109,7 +109,7 @@ func (c *Checker) IsRegistry(insecure bool) RegistryProbe {
 		const step = "registry check"
 		ctx, cancel := c.withTimeout(ctx)
 		defer cancel()
-		hc, err := c.client(t.Host, insecure, insecure)
+		hc, err := c.client(t.Host, insecure, SendPolicy{Host: t.Host, Insecure: insecure})
 		if err != nil {
 			return false, &Error{Target: t.Raw, Step: step, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 		}

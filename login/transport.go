@@ -2,9 +2,9 @@ package login
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,6 +36,10 @@ type Checker struct {
 	// being waited for.
 	Slow      func(rawURL string)
 	SlowAfter time.Duration
+	// PlainAfter is how long a TLS handshake may take before the server is
+	// asked whether it speaks plain HTTP instead (see overTLS); 0 is
+	// DefaultPlainAfter. It is never more than a third of Timeout.
+	PlainAfter time.Duration
 	// Proxy picks the proxy of a request; nil is http.ProxyFromEnvironment.
 	Proxy func(*http.Request) (*url.URL, error)
 
@@ -63,24 +67,33 @@ func (c *Checker) withTimeout(ctx context.Context) (context.Context, context.Can
 
 // client is the HTTP client for requests to host (HOST[:PORT]): the
 // configured one with Trust's CAs for host added, certificate
-// verification off when skipVerify, the redirect policy of checkRedirect
-// for a check run with or without --insecure (insecure), the proxy
-// recorded, and slow requests reported.
-func (c *Checker) client(host string, skipVerify, insecure bool) (*http.Client, error) {
+// verification off when skipVerify, every request that carries a
+// credential held to send (the host the user named, and whether they
+// marked it insecure), the redirect policy of checkRedirect for a check
+// run with or without --insecure (send.Insecure), the proxy recorded, and
+// slow requests reported.
+func (c *Checker) client(host string, skipVerify bool, send SendPolicy) (*http.Client, error) {
 	hc := &http.Client{}
 	if c.Client != nil {
 		cp := *c.Client
 		hc = &cp
 	}
-	hc.CheckRedirect = checkRedirect(insecure, hc.CheckRedirect)
+	hc.CheckRedirect = send.checkRedirect(hc.CheckRedirect)
 	var tr *http.Transport
 	switch t := hc.Transport.(type) {
 	case nil:
 		tr = http.DefaultTransport.(*http.Transport).Clone()
+		// The default dialer gives up after 30 s whatever --timeout says.
+		tr.DialContext = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
 	case *http.Transport:
 		tr = t.Clone()
 	}
 	if tr != nil {
+		// The check's context bounds every stage (see withTimeout): no
+		// limit of the transport's own may fire first and be reported as
+		// the --timeout that did not (the default 10 s TLS handshake).
+		tr.TLSHandshakeTimeout = 0
+		tr.ResponseHeaderTimeout = 0
 		cfg, _, err := c.Trust.Config(tr.TLSClientConfig, host)
 		if err != nil {
 			return nil, err
@@ -89,10 +102,7 @@ func (c *Checker) client(host string, skipVerify, insecure bool) (*http.Client, 
 			cfg.InsecureSkipVerify = true //nolint:gosec // asked for with --insecure, as docker's insecure-registries and podman's --tls-verify=false do
 		}
 		tr.TLSClientConfig = cfg
-		proxy := c.Proxy
-		if proxy == nil {
-			proxy = http.ProxyFromEnvironment
-		}
+		proxy := c.proxy()
 		tr.Proxy = func(req *http.Request) (*url.URL, error) {
 			u, err := proxy(req)
 			if u != nil {
@@ -126,7 +136,17 @@ func (c *Checker) client(host string, skipVerify, insecure bool) (*http.Client, 
 		}
 		hc.Transport = &slowTransport{next: hc.Transport, after: after, notify: c.Slow}
 	}
+	// Outermost, so that nothing below ever sees a request it refuses.
+	hc.Transport = &guard{next: hc.Transport, policy: send}
 	return hc, nil
+}
+
+// proxy is the function that picks a request's proxy.
+func (c *Checker) proxy() func(*http.Request) (*url.URL, error) {
+	if c.Proxy != nil {
+		return c.Proxy
+	}
+	return http.ProxyFromEnvironment
 }
 
 // proxyFor is the proxy the requests to host went through, if any.
@@ -187,9 +207,9 @@ func (c *Checker) classify(err error, target, step, host string) *Error {
 	}
 	switch e.Kind {
 	case KindTimeout:
-		e.Detail = fmt.Sprintf("no answer from %s within %s (timeout)", host, c.timeout())
+		e.Detail = timeoutDetail(err, host, c.timeout())
 		if proxy != nil {
-			e.Detail = fmt.Sprintf("no answer from %s through the proxy %s (from %s) within %s (timeout)", host, proxy.url.Host, proxy.env, c.timeout())
+			e.Detail = fmt.Sprintf("no answer from %s through the proxy %s (from %s) within %s (--timeout)", host, proxy.url.Host, proxy.env, c.timeout())
 		}
 		e.Fix = "check the host and port, your network and any proxy in HTTPS_PROXY, or allow longer with --timeout"
 	case KindTLS:
@@ -245,11 +265,4 @@ func hostOnly(host string) string {
 		return h
 	}
 	return host
-}
-
-// tlsPlainAnswer reports an error from an HTTPS request to a server that
-// speaks plain HTTP.
-func tlsPlainAnswer(err error) bool {
-	var rec tls.RecordHeaderError
-	return errors.As(err, &rec) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }

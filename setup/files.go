@@ -18,6 +18,9 @@ import (
 type record struct {
 	Version int                    `json:"version"`
 	Files   map[string]*fileRecord `json:"files"`
+	// Imported are the logins import moved out of the tools' files, which
+	// Undo puts back (see PutBack).
+	Imported []Imported `json:"imported,omitempty"`
 }
 
 type fileRecord struct {
@@ -55,7 +58,7 @@ func loadRecord(path string) (*record, error) {
 }
 
 func (r *record) save(path string) error {
-	if len(r.Files) == 0 {
+	if len(r.Files) == 0 && len(r.Imported) == 0 {
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}

@@ -17,6 +17,6 @@ func (env Env) CheckHelper() error {
 		return nil
 	}
 	return fmt.Errorf("%w, so every tool set up to use it would fail, anonymous pulls too (executable file not found): "+
-		"run `make install` and add its BINDIR (default ~/.local/bin) to PATH in your shell profile, then setup again; "+
+		"put the directory that holds docker-credential-"+Helper+" (installed with remote-login) on PATH in your shell profile, then run setup again; "+
 		"--per-registry limits the failure to the registries you log in to; --force writes the files anyway", ErrHelperNotOnPath)
 }

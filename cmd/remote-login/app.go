@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/remoteyaml/remoteyaml/completion"
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/internal/suggest"
 	"github.com/remoteyaml/remoteyaml/machine"
 	"github.com/remoteyaml/remoteyaml/safetext"
 	"github.com/remoteyaml/remoteyaml/setup"
@@ -94,6 +96,7 @@ type factory struct {
 
 	commandNames []string // every command name and alias, set by newApp
 	model        *machine.Machine
+	argv         []string // the command line, for the words of errors
 }
 
 func defaultFactory() *factory {
@@ -173,6 +176,7 @@ var commands = []func(*factory) *cli.Command{
 	newSetupCommand,
 	newImportCommand,
 	newMigrateCommand,
+	newTokenCommand,
 	newCompletionCommand,
 	newVersionCommand,
 }
@@ -234,8 +238,8 @@ func newApp(f *factory) *cli.App {
 			}
 			return nil
 		},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageErrorf("%v (see remote-login --help)", err)
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return f.flagError(err, c.App.Flags, "remote-login --help")
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // only main exits
 	}
@@ -243,7 +247,7 @@ func newApp(f *factory) *cli.App {
 		cmd := newCmd(f)
 		if cmd.OnUsageError == nil {
 			cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
-				return usageErrorf("%v (see remote-login %s --help)", err, cmd.Name)
+				return f.flagError(err, cmd.Flags, "remote-login "+cmd.Name+" --help")
 			}
 		}
 		app.Commands = append(app.Commands, cmd)
@@ -268,6 +272,7 @@ func runContext(ctx context.Context, args []string, f *factory) int {
 		}
 	}
 	f.model = nil // a run sees the machine as it is now
+	f.argv = args
 	app := newApp(f)
 	err := app.RunContext(ctx, interspersed(args, app))
 	switch {
@@ -281,6 +286,63 @@ func runContext(ctx context.Context, args []string, f *factory) int {
 		fmt.Fprintln(f.IO.Err, "remote-login: "+safetext.Text(oneLine(err.Error())))
 	}
 	return exitCode(err)
+}
+
+// flagError words a usage error of the flag parser. Go's flag package
+// names every flag with one dash ("-jsno" for --jsno): each is named as it
+// was typed, and an unknown one gets the nearest flag of the command, as gh
+// and docker do.
+func (f *factory) flagError(err error, flags []cli.Flag, help string) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		for _, fl := range flags {
+			if v, ok := fl.(cli.VisibleFlag); ok && !v.IsVisible() {
+				continue // never suggest the refused --password
+			}
+			for _, n := range fl.Names() {
+				names = append(names, "--"+n)
+			}
+		}
+		if near, ok := suggest.Nearest("--"+name, names); ok {
+			return usageErrorf("unknown flag %s; did you mean %s? (see %s)", f.typedFlag(name), near, help)
+		}
+		return usageErrorf("unknown flag %s (see %s)", f.typedFlag(name), help)
+	}
+	// "invalid value "x" for flag -timeout: …", "flag needs an argument: -u"
+	msg = flagInMessage.ReplaceAllStringFunc(msg, func(m string) string {
+		i := strings.LastIndex(m, " -")
+		return m[:i+1] + f.typedFlag(m[i+2:])
+	})
+	return usageErrorf("%s (see %s)", msg, help)
+}
+
+var flagInMessage = regexp.MustCompile(`(for flag|an argument:) -[A-Za-z0-9-]+`)
+
+// typedFlag is the flag name as the command line spelled it: --name, or
+// -name when it was typed with one dash.
+func (f *factory) typedFlag(name string) string {
+	for _, a := range f.argv {
+		if n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); n == name && isFlag(a) {
+			return a[:len(a)-len(strings.TrimLeft(a, "-"))] + name
+		}
+	}
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// commandTypo is the error for a word that is no remote and no host but
+// close to a command: "lsit" is a mistyped list, not a remote to add.
+func (f *factory) commandTypo(word string, isRemote func(string) bool) error {
+	if word == "" || strings.ContainsAny(word, ".:/@") || word == "localhost" || isRemote(word) {
+		return nil
+	}
+	if near, ok := suggest.Nearest(word, f.commandNames); ok {
+		return usageErrorf("unknown command %q; did you mean %q? (see remote-login --help)", word, near)
+	}
+	return nil
 }
 
 func oneLine(s string) string {

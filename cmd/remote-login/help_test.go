@@ -86,7 +86,8 @@ func TestComplete(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want 0 and nothing", r.code, r.stderr)
 			}
 			got := map[string]bool{}
-			for _, w := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+				w, _, _ := strings.Cut(line, "\t") // the word, without its description
 				got[w] = true
 			}
 			for _, w := range tt.want {

@@ -19,7 +19,7 @@ func TestImport_SetupPointsAtImport(t *testing.T) {
 	writeFile(t, cfg, "{\n\t\"auths\": {\n\t\t\"r.example\": {\n\t\t\t\"auth\": \""+secret+"\"\n\t\t}\n\t},\n\t\"psFormat\": \"x\"\n}\n")
 
 	r := runCmd(t, "", f, "setup", "--docker")
-	if r.code != 0 || !strings.Contains(r.stdout, "1 login(s) kept before in "+cfg) || !strings.Contains(r.stdout, "`remote-login import`") {
+	if r.code != 0 || !strings.Contains(r.stdout, "1 login(s) are still in "+cfg+", outside remote.yaml") || !strings.Contains(r.stdout, "`remote-login import`") {
 		t.Fatalf("setup: exit %d, want a pointer to import", r.code)
 	}
 	afterSetup := readOrAbsent(t, cfg)

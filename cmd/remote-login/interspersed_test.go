@@ -54,7 +54,7 @@ func TestFlagsAfterTarget(t *testing.T) {
 		{"login command: flags after TARGET", "", []string{"login", "docker://r.example", "--password-stdin", "-u", "a"}, exitUsage, "standard input is empty"},
 		{"list --json after an argument is still an error", "", []string{"list", "extra", "--json"}, exitUsage, "list takes no arguments"},
 		{"list --json", "", []string{"list", "--json"}, exitOK, `"logins": []`},
-		{"logout: unknown flag after TARGET", "", []string{"logout", "docker://r.example", "--bogus"}, exitUsage, "flag provided but not defined: -bogus"},
+		{"logout: unknown flag after TARGET", "", []string{"logout", "docker://r.example", "--bogus"}, exitUsage, "unknown flag --bogus (see remote-login logout --help)"},
 		{"migrate: --to after an argument", "", []string{"migrate", "x", "--to", "file"}, exitUsage, "migrate takes no arguments"},
 		{"setup: --undo after an argument", "", []string{"setup", "x", "--undo"}, exitUsage, "setup takes no arguments"},
 		{"completion: --help after the shell", "", []string{"completion", "bash", "--help"}, exitOK, "EXAMPLES"},

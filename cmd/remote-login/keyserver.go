@@ -14,18 +14,17 @@ import (
 // before anything was sent.
 func loginKeyserver(ctx context.Context, f *factory, opts *loginOptions, file *yamlstore.File, doc *yamlstore.Document, sys sysremote.System, t login.Target, checker *login.Checker) error {
 	ks := login.ExternalKeyserver(sys.View(doc.Config()), t)
-	// A plain-http keyserver someone configured on purpose is consent
-	// enough, as Apptainer takes it; a URI typed only here is not.
-	configuredPlain := false
-	if ks != nil {
-		kt, _ := login.ParseTarget(ks.URI)
-		configuredPlain = ks.Insecure || kt.Plain
-	}
-	if t.Plain && !opts.Insecure && !configuredPlain {
-		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
-	}
+	// The real reason first: no --insecure makes an unconfigured keyserver
+	// usable.
 	if ks == nil {
 		return failedf("%s: no keyserver with External: true is configured for it, so Apptainer and SingularityCE would never send this login (and refuse it: no external keyserver configuration found); add it with `%s keyserver add %s` and log in again", t.Raw, sys.Program, t.Raw)
+	}
+	// http:// is hkp://: the credential goes in clear only where
+	// login.SendPolicy lets it (this machine, or a keyserver the user
+	// marked insecure: --insecure or its Insecure: true), refused here
+	// before the secret is asked for. Being configured is no consent.
+	if login.MaySend(t.URL, opts.Insecure || ks.Insecure) != nil {
+		return usageErrorf("%s: plain http would send the credential unencrypted; use https://, or add --insecure if you trust the network", t.Raw)
 	}
 	// The configured keyserver's Insecure is what is stored, as both
 	// programs let it win; --insecure only lets this check skip

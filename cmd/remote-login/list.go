@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/remoteyaml/remoteyaml/credstore"
@@ -65,7 +64,7 @@ EXAMPLES
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usageErrorf("list takes no arguments, got %q; it always lists everything (filter with --json and jq)", strings.Join(c.Args().Slice(), " "))
+				return usageErrorf("list takes no arguments, got %d; it always lists everything (filter with --json and jq)", c.NArg())
 			}
 			return runList(f, &listOptions{JSON: c.Bool("json")})
 		},

@@ -129,7 +129,17 @@ func loginAction(f *factory, c *cli.Context) error {
 		return usageErrorf("refusing a password given as an argument: it would be kept in your shell history and shown by ps; use the prompt, --password-stdin or --token-file")
 	}
 	if c.NArg() > 1 {
-		return usageErrorf("one TARGET at a time, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
+		// `logut HOST`: a mistyped command, not two targets.
+		if err := f.commandTypo(c.Args().First(), func(string) bool { return false }); err != nil {
+			return err
+		}
+		// Never echo the arguments: the second is often a password typed
+		// by mistake.
+		help := "remote-login --help"
+		if c.Command != nil && c.Command.Name == "login" {
+			help = "remote-login login --help"
+		}
+		return usageErrorf("one TARGET at a time, got %d arguments; a password or token is never an argument: type it at the prompt, or give it with --password-stdin or --token-file (see %s)", c.NArg(), help)
 	}
 	opts := &loginOptions{
 		Target:        c.Args().First(),
@@ -183,6 +193,9 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 		return err
 	}
 	view := sys.View(doc.Config())
+	if err := f.commandTypo(opts.Target, func(w string) bool { _, ok := view.Remotes[w]; return ok }); err != nil {
+		return err
+	}
 	if opts.Target == "" {
 		// The user file's Active, else the system file's, as the programs choose.
 		if opts.Target = view.Active; opts.Target == "" {

@@ -218,9 +218,11 @@ func TestLoginKeyserver_NeedsExternal(t *testing.T) {
 	}
 }
 
-// TestLoginKeyserver_ConfiguredPlain: a plain-http keyserver someone
-// configured (here as hkp://HOST:PORT, which folds to http) is consent to
-// plain http, as Apptainer takes it; the same URI not configured is not.
+// TestLoginKeyserver_ConfiguredPlain: http:// is hkp:// (issue 21 item 2):
+// a plain-http keyserver on this machine may take a login, as any plain
+// registry there may; elsewhere only with --insecure or the configured
+// keyserver's Insecure: true, configured as External or not. Being
+// configured is no consent to send a password in clear.
 func TestLoginKeyserver_ConfiguredPlain(t *testing.T) {
 	e := newTestEnv(t)
 	srv := httptest.NewServer(keyserverServer(t).Config.Handler)
@@ -230,9 +232,30 @@ func TestLoginKeyserver_ConfiguredPlain(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(e.readRemoteYAML(t), "- URI: "+srv.URL+"\n      Auth: Bearer ks-token-77\n      Insecure: false\n") {
 		t.Fatalf("exit %d, want the login stored with Insecure: false:\n%s", r.code, e.readRemoteYAML(t))
 	}
-	e.writeRemoteYAML(t, "")
-	if r := runCmd(t, "ks-token-77\n", nil, "--password-stdin", srv.URL); r.code != exitUsage || !strings.Contains(r.stderr, "--insecure") {
-		t.Errorf("unconfigured plain http: exit %d, want 2 asking for --insecure", r.code)
+	const remote = "http://keys.invalid/pks"
+	tests := []struct {
+		name     string
+		yaml     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"configured External, Insecure: false", keyserverYAML(remote, true), nil, exitUsage, "--insecure"},
+		// Allowed to send: the request is made, and keys.invalid never resolves.
+		{"configured External, Insecure: true", strings.Replace(keyserverYAML(remote, true), "Insecure: false", "Insecure: true", 1), nil, exitFailed, "DNS"},
+		{"configured External, --insecure", keyserverYAML(remote, true), []string{"--insecure"}, exitFailed, "DNS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.writeRemoteYAML(t, tt.yaml)
+			r := runCmd(t, "ks-token-77\n", nil, append(append([]string{"--password-stdin"}, tt.args...), remote)...)
+			if r.code != tt.wantCode || !strings.Contains(r.stderr, tt.wantErr) {
+				t.Errorf("exit %d, want %d and %q", r.code, tt.wantCode, tt.wantErr)
+			}
+			if e.readRemoteYAML(t) != tt.yaml {
+				t.Errorf("remote.yaml changed:\n%s", e.readRemoteYAML(t))
+			}
+		})
 	}
 }
 

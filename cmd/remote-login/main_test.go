@@ -104,7 +104,7 @@ func TestUsage_Errors(t *testing.T) {
 	}{
 		{"password argument", "", []string{"-p", "hunter2", "docker://r.example"}, exitUsage, "refusing a password given as an argument"},
 		{"password long flag", "", []string{"--password=hunter2", "docker://r.example"}, exitUsage, "refusing a password"},
-		{"unknown flag", "", []string{"--bogus", "docker://r.example"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag", "", []string{"--bogus", "docker://r.example"}, exitUsage, "unknown flag --bogus (see remote-login --help)"},
 		{"both secret sources", "x", []string{"--password-stdin", "--token-file", "/dev/null", "-u", "a", "docker://r.example"}, exitUsage, "use one"},
 		{"bad scheme", "", []string{"ftp://r.example"}, exitUsage, "unknown scheme"},
 		{"userinfo in keyserver", "", []string{"https://bob:hunter2@keys.example"}, exitUsage, "no user information"},
@@ -113,7 +113,7 @@ func TestUsage_Errors(t *testing.T) {
 		{"no target no remote.yaml", "", nil, exitUsage, "no TARGET given, and there is no "},
 		{"host is a registry", "", []string{"r.example:5000"}, exitUsage, "r.example:5000: a registry login needs --username"},
 		{"unknown remote", "", []string{"nosuch"}, exitFailed, "no remote of that name"},
-		{"plain http keyserver", "tok", []string{"--password-stdin", "hkp://keys.example"}, exitUsage, "add --insecure"},
+		{"plain http keyserver, not configured: that first", "tok", []string{"--password-stdin", "hkp://keys.example"}, exitFailed, "no keyserver with External: true is configured for it"},
 		{"two targets", "", []string{"a", "b"}, exitUsage, "one TARGET"},
 		{"empty stdin", "", []string{"-u", "a", "--password-stdin", "docker://r.example"}, exitUsage, "standard input is empty"},
 		{"logout nothing", "", []string{"logout", "docker://r.example"}, exitFailed, "not logged in"},
@@ -152,8 +152,8 @@ func TestCompletion(t *testing.T) {
 		t.Fatalf("completion bash: %d\n%s", r.code, r.stdout)
 	}
 	r = runCmd(t, "", nil, "__complete", "")
-	for _, w := range []string{"setup", "list", "logout", "lib"} {
-		if !strings.Contains(r.stdout, w+"\n") {
+	for _, w := range []string{"setup\t", "list\t", "logout\t", "lib\tlibrary remote library.example (active)\n"} {
+		if !strings.Contains(r.stdout, w) {
 			t.Errorf("top-level completion lacks %q:\n%s", w, r.stdout)
 		}
 	}

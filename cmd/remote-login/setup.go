@@ -51,7 +51,9 @@ order and the spacing stay. Running it twice changes nothing. --undo reverts
 what setup recorded in $XDG_CONFIG_HOME/remoteyaml/setup.json, one line per
 file, for the tools installed or recorded: a file unchanged since is
 restored byte for byte (one setup created is removed); in a file changed
-since, only credsStore is set back.
+since, only credsStore is set back. Then each login remote-login import moved
+out of a tool's file is put back there (one line each; remote.yaml keeps it
+too), so the tools undo hands back still find every login.
 
 setup refuses when docker-credential-remoteyaml is not on PATH: the tools
 would then fail every pull, anonymous ones too ("executable file not
@@ -66,8 +68,10 @@ login made with docker, podman or oras login directly is not routed to the
 helper (it lands in that tool's own file): run remote-login import to move
 it into remote.yaml, which also adds its entry.
 
-Plaintext logins the tools kept before are no longer used once they ask the
-helper: setup says how many there are, and remote-login import moves them.
+Logins the tools kept before stay where they were (podman still falls back
+to its auth.json, and the helper serves those Apptainer keeps in
+docker-config.json): setup says how many there are, and remote-login import
+moves them into remote.yaml.
 
 EXAMPLES
    remote-login setup
@@ -113,12 +117,8 @@ func runSetup(f *factory, opts *setupOptions) error {
 		// The tools installed, and any other setup recorded: nothing is
 		// said about a program that is neither.
 		tools = env.UndoTools()
-		if len(tools) == 0 {
-			writeLine(f.IO.Out, "Nothing to undo: setup recorded nothing and none of the tools is on PATH.")
-			return nil
-		}
 	}
-	if len(tools) == 0 {
+	if len(tools) == 0 && !opts.Undo {
 		if tools = setup.Detect(env); len(tools) == 0 {
 			var progs []string
 			for _, t := range setup.Tools {
@@ -134,13 +134,14 @@ func runSetup(f *factory, opts *setupOptions) error {
 		}
 	}
 	changes, err := applySetup(f, env, opts, tools)
-	changed := 0
+	files := map[string]bool{} // a file undone and then given its logins back is one
 	for _, c := range changes {
 		writeLine(f.IO.Out, "%s", c)
 		if c.Changed {
-			changed++
+			files[c.Path] = true
 		}
 	}
+	changed := len(files)
 	if err != nil {
 		return failedf("setup: %v", oneLine(err.Error()))
 	}
@@ -157,7 +158,7 @@ func runSetup(f *factory, opts *setupOptions) error {
 			writeLine(f.IO.Err, "warning: %s", w)
 		}
 		if _, err := f.LookPath("docker-credential-" + setup.Helper); err != nil {
-			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it here (--force): run `make install` and put its directory on PATH", setup.Helper)
+			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it here (--force): put the directory that holds it on PATH", setup.Helper)
 		}
 		return offerImport(f)
 	}
@@ -170,7 +171,15 @@ func applySetup(f *factory, env setup.Env, opts *setupOptions, tools []string) (
 	if opts.Undo {
 		changes, err := setup.Undo(env, tools)
 		more, err2 := setup.UndoPerRegistry(env, tools)
-		return append(changes, more...), errors.Join(err, err2)
+		changes = append(changes, more...)
+		// Last, once the tools read their own files again: the logins
+		// import took from those files go back there.
+		store, err3 := f.credStore()
+		if err3 != nil {
+			return changes, errors.Join(err, err2, err3)
+		}
+		back, err3 := importer.PutBack(env, store)
+		return append(changes, back...), errors.Join(err, err2, err3)
 	}
 	if !opts.PerRegistry {
 		for _, t := range tools {
@@ -223,7 +232,9 @@ func offerImport(f *factory) error {
 		where = append(where, p)
 	}
 	slices.Sort(where)
-	writeLine(f.IO.Out, "%d login(s) kept before in %s are no longer used: `remote-login import` moves them into %s (--dry-run shows them first).", n, strings.Join(where, ", "), store.File.Path)
+	// Not "no longer used": podman falls back to its auth.json, and the
+	// helper itself serves Apptainer's docker-config.json.
+	writeLine(f.IO.Out, "%d login(s) are still in %s, outside remote.yaml: `remote-login import` moves them into %s (--dry-run shows them first).", n, strings.Join(where, ", "), store.File.Path)
 	if !f.IO.CanPrompt() {
 		return nil
 	}

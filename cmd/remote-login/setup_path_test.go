@@ -18,7 +18,7 @@ func TestSetup_HelperNotOnPath(t *testing.T) {
 		wantFile   bool // config.json written
 	}{
 		{"refused without the helper", []string{"--docker"}, false, exitFailed, "not on PATH", false},
-		{"the refusal names the fix", []string{"--docker"}, false, exitFailed, "make install", false},
+		{"the refusal names the fix", []string{"--docker"}, false, exitFailed, "put the directory that holds docker-credential-remoteyaml (installed with remote-login) on PATH", false},
 		{"the refusal names --force", []string{"--docker"}, false, exitFailed, "--force", false},
 		{"per-registry refused too", []string{"--docker", "--per-registry"}, false, exitFailed, "not on PATH", false},
 		{"--force writes anyway, with a warning", []string{"--docker", "--force"}, false, exitOK, "warning: docker-credential-remoteyaml is not on PATH", true},

@@ -96,7 +96,9 @@ func runStatus(c *cli.Context, f *factory, opts *statusOptions) error {
 		// The trust a login has (certs.d, SSL_CERT_FILE), so that status
 		// does not report a TLS failure for a login remote-login accepted.
 		Prober: &login.Checker{Client: f.HTTPClient, UserAgent: "remote-login/" + buildVersion(),
-			Trust: tlsconf.Sources{Home: f.Getenv("HOME"), SystemDirs: f.SystemCertDirs}},
+			Trust: tlsconf.Sources{Home: f.Getenv("HOME"), SystemDirs: f.SystemCertDirs},
+			// The limit its messages name is the one that bounds the check.
+			Timeout: opts.Timeout},
 		Timeout: opts.Timeout,
 		Now:     f.Now,
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -128,5 +130,33 @@ func TestStatus_TrustsCertsD(t *testing.T) {
 		if ok := r.code == 0 && strings.Contains(r.stdout, "OK\n"); ok != withCA {
 			t.Errorf("CA in certs.d %v: exit %d, stdout %q", withCA, r.code, r.stdout)
 		}
+	}
+}
+
+// TestStatus_TimeoutNamed: issue 19 item 5. status --timeout 1s against a
+// registry that never answers TLS stopped on time but said "within 30s",
+// login's default, in its line.
+func TestStatus_TimeoutNamed(t *testing.T) {
+	e := newTestEnv(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(io.Discard, c); c.Close() }()
+		}
+	}()
+	host := l.Addr().String()
+	e.writeRemoteYAML(t, "Credentials:\n"+basicEntry(host, "alice", "pw-timeout-1"))
+	r := runCmd(t, "", nil, "status", "--timeout", "1s")
+	want := "docker://" + host + "   remote.yaml   unreachable (" + host + " did not complete the TLS handshake within 1s (--timeout))"
+	if r.code != 1 || !strings.Contains(r.stdout, want) {
+		t.Errorf("exit %d, stdout %q; want 1 and %q", r.code, r.stdout, want)
 	}
 }

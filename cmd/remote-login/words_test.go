@@ -63,7 +63,7 @@ func TestErrors_SendInCircles(t *testing.T) {
 		wantErr string // in stderr, or stdout for exit 0
 	}{
 		{"missing --token-file exits 1", "", nil, []string{"--token-file", "/nonexistent/token", "lib"}, exitFailed, "--token-file: stat /nonexistent/token: no such file or directory"},
-		{"list extra", "", nil, []string{"list", "extra"}, exitUsage, `list takes no arguments, got "extra"`},
+		{"list extra", "", nil, []string{"list", "extra"}, exitUsage, "list takes no arguments, got 1;"},
 		{"no remote.yaml and no target", "", nil, nil, exitUsage, "and there is no "},
 		{"no Active remote", "Remotes: {}\n", nil, nil, exitUsage, "or the system remotes; give a registry (HOST[:PORT]), a keyserver (hkps://HOST) or a remote name, or choose one with `apptainer remote use NAME`"},
 		{"migrate --to file in file mode", "Credentials:\n    - URI: docker://r.example\n      Auth: Basic YTpi\n      Insecure: false\n",
