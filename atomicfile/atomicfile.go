@@ -1,7 +1,14 @@
-// Package atomicfile replaces a file whole, so that a reader sees the old
-// or the new content and never a mix, even if the writer is killed: a
-// temporary file in the same directory, fsync, rename, fsync of the
-// directory. The new file keeps the owner of the file it replaces.
+// Package atomicfile is the one write path of every file remoteyaml writes
+// (remote.yaml, the docker and podman JSON files, the registries.conf
+// drop-in, setup's records, the settings file). Update reads the file with
+// checks (no blocking open, regular files only, a size cap), lets the
+// caller edit the bytes, and replaces the file under an fcntl lock beside
+// it: a temporary file in the same directory, 0600 from its creation until
+// just before the rename, the owner of the file it replaces, fsync, a last
+// check that the file is still the one that was read (else it starts over),
+// rename, fsync of the directory. A reader sees the old or the new content,
+// never a mix, even if the writer is killed; the temporary files of a
+// killed writer are removed by the next one.
 package atomicfile
 
 import (
@@ -20,7 +27,8 @@ func TempPrefix(base string) string { return "." + base + ".tmp-" }
 
 // Write replaces path with data, with permissions mode. The directory must
 // exist. A symlink at path would be replaced by a file: callers that keep
-// links resolve them first.
+// links resolve them first. It takes no lock and checks nothing: files
+// other programs write go through Update.
 func Write(path string, data []byte, mode fs.FileMode) error {
 	return WriteChecked(path, data, mode, nil)
 }
@@ -46,9 +54,6 @@ func WriteChecked(path string, data []byte, mode fs.FileMode, check func() error
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
-	}
 	if uid, gid, ok := OwnerFor(path); ok {
 		tmp.Chown(uid, gid) // best effort, see above
 	}
@@ -64,6 +69,13 @@ func WriteChecked(path string, data []byte, mode fs.FileMode, check func() error
 	if check != nil {
 		if err = check(); err != nil {
 			return err
+		}
+	}
+	// The file's own mode only now: until here the temporary file, which
+	// a kill may leave behind with the secrets in it, is 0600 as created.
+	if mode.Perm() != 0o600 {
+		if err = os.Chmod(tmp.Name(), mode.Perm()); err != nil {
+			return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 		}
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {

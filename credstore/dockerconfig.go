@@ -3,12 +3,8 @@ package credstore
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
@@ -25,14 +21,10 @@ func readDockerAuths(path string) (map[string]dockerAuth, error) {
 	if path == "" {
 		return out, nil
 	}
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return out, nil
+	data, st, err := atomicfile.ReadFile(path)
+	if err != nil || !st.Exists {
+		return out, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer f.Close()
 	var cfg struct {
 		Auths map[string]struct {
 			Auth          string `json:"auth"`
@@ -41,7 +33,7 @@ func readDockerAuths(path string) (map[string]dockerAuth, error) {
 			IdentityToken string `json:"identitytoken"`
 		} `json:"auths"`
 	}
-	if err := json.NewDecoder(io.LimitReader(f, 16<<20)).Decode(&cfg); err != nil {
+	if err := json.Unmarshal(data, &cfg); err != nil {
 		// Never quote the decoder's error: it may hold part of a secret.
 		return nil, fmt.Errorf("reading %s: not a valid docker config (JSON); fix or remove it", path)
 	}
@@ -86,29 +78,39 @@ func lookupDockerAuth(auths map[string]dockerAuth, entryURI string) (dockerAuth,
 }
 
 // removeDockerAuth deletes auths[key] from the docker config at path,
-// editing only that member (jsonedit), and keeps the file's mode. A
-// symlinked file keeps its link: its target is replaced.
+// editing only that member (jsonedit: the member Go's decoder read), on
+// atomicfile's write path: locked, checked, the file's mode and owner
+// kept. A symlinked file keeps its link: its target is replaced.
 func removeDockerAuth(path, key string) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	data, err := os.ReadFile(path)
+	err := atomicfile.Update(path, atomicfile.Options{}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		if !st.Exists {
+			return nil, atomicfile.Keep, nil
+		}
+		out, found, err := jsonedit.Remove(data, "auths", key)
+		if err != nil {
+			return nil, atomicfile.Keep, fmt.Errorf("editing %s: %w", path, err)
+		}
+		if !found {
+			return nil, atomicfile.Keep, nil
+		}
+		return out, atomicfile.Replace, nil
+	})
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
-	}
-	out, found, err := jsonedit.Remove(data, "auths", key)
-	if err != nil {
-		return fmt.Errorf("editing %s: %w; remove \"auths\": %q by hand", path, err, key)
-	}
-	if !found {
-		return nil
-	}
-	if err := atomicfile.Write(path, out, fi.Mode().Perm()); err != nil {
 		return fmt.Errorf("%w; remove \"auths\": %q by hand", err, key)
+	}
+	return nil
+}
+
+// checkDockerAuth tells whether removeDockerAuth could remove auths[key]
+// from the file at path: an erase refuses before it drops the entry that
+// points at a secret it then could not remove.
+func checkDockerAuth(path, key string) error {
+	data, _, err := atomicfile.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if _, _, err := jsonedit.Find(data, "auths", key); err != nil {
+		return fmt.Errorf("%s: %w; nothing was removed", path, err)
 	}
 	return nil
 }

@@ -3,9 +3,9 @@ package credstore
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
@@ -35,7 +35,7 @@ func (s *Store) Switch(to Secrets, getenv func(string) string) (Migration, error
 		return Migration{}, fmt.Errorf("REMOTEYAML_SECRETS=%s overrides the settings file, so no command would find the logins moved to %s; nothing was moved: unset it (or set it to %s) and run again", v, to, to)
 	}
 	path := SettingsPath(getenv)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := atomicfile.MkdirOwned(filepath.Dir(path)); err != nil {
 		return Migration{}, fmt.Errorf("creating the directory of %s: %w; nothing was moved", path, err)
 	}
 	m, err := s.Migrate(to)

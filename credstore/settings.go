@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 
@@ -44,11 +43,11 @@ func SettingsPath(getenv func(string) string) string {
 func LoadSettings(getenv func(string) string) (Settings, error) {
 	s := Settings{Secrets: InFile}
 	path := SettingsPath(getenv)
-	data, err := os.ReadFile(path)
+	data, st, err := atomicfile.ReadFile(path)
 	switch {
-	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
-		return s, fmt.Errorf("reading %s: %w", path, err)
+		return s, err
+	case !st.Exists:
 	default:
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
@@ -75,38 +74,29 @@ var secretsLine = regexp.MustCompile(`(?m)^secrets:[ \t]*[^#\s]*`)
 // SaveSecrets makes the settings file at path say `secrets: to`, keeping
 // its comments, and reports whether it had to change. The file is replaced
 // atomically: a helper reading it meanwhile sees the old or the new setting.
-func SaveSecrets(path string, to Secrets) (bool, error) {
-	data, err := os.ReadFile(path)
-	mode := os.FileMode(0o600)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-	case err != nil:
-		return false, fmt.Errorf("reading %s: %w", path, err)
-	default:
-		if fi, err := os.Stat(path); err == nil {
-			mode = fi.Mode().Perm()
+func SaveSecrets(path string, to Secrets) (changed bool, err error) {
+	err = atomicfile.Update(path, atomicfile.Options{}, func(data []byte, _ atomicfile.State) ([]byte, atomicfile.Op, error) {
+		changed = false
+		if cur, ok := decodeSettings(data); ok && cur.Secrets == to {
+			return nil, atomicfile.Keep, nil
 		}
-	}
-	if cur, ok := decodeSettings(data); ok && cur.Secrets == to {
-		return false, nil
-	}
-	line := "secrets: " + string(to)
-	out := secretsLine.ReplaceAll(data, []byte(line))
-	if !secretsLine.Match(data) {
-		if len(out) > 0 && out[len(out)-1] != '\n' {
-			out = append(out, '\n')
+		line := "secrets: " + string(to)
+		out := secretsLine.ReplaceAll(data, []byte(line))
+		if !secretsLine.Match(data) {
+			if len(out) > 0 && out[len(out)-1] != '\n' {
+				out = append(out, '\n')
+			}
+			out = append(out, line+"\n"...)
 		}
-		out = append(out, line+"\n"...)
-	}
-	if cur, ok := decodeSettings(out); !ok || cur.Secrets != to {
-		// A layout the line edit cannot change (flow style): the setting
-		// is the file's only key, so the file becomes that one line.
-		out = []byte(line + "\n")
-	}
-	if err := atomicfile.Write(path, out, mode); err != nil {
-		return false, err
-	}
-	return true, nil
+		if cur, ok := decodeSettings(out); !ok || cur.Secrets != to {
+			// A layout the line edit cannot change (flow style): the setting
+			// is the file's only key, so the file becomes that one line.
+			out = []byte(line + "\n")
+		}
+		changed = true
+		return out, atomicfile.Replace, nil
+	})
+	return changed && err == nil, err
 }
 
 func decodeSettings(data []byte) (Settings, bool) {

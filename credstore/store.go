@@ -301,6 +301,22 @@ func (s *Store) Delete(match func(uri string) bool, uri string) error {
 				}
 			}
 		}
+		// A secret Apptainer keeps in a docker config must be removable
+		// before its entry goes: an entry gone with its secret left there
+		// would keep Apptainer logged in, found by nothing.
+		sl := secretLookup{store: s}
+		for _, e := range removed {
+			if e.Auth != "" || !IsRegistryLogin(e.URI) {
+				continue
+			}
+			_, path, key, err := sl.dockerAuth(e.URI)
+			if err == nil {
+				err = checkDockerAuth(path, key)
+			}
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("not removed: its secret in the docker config could not be: %w", err)
+			}
+		}
 		if keyring && IsRegistryLogin(uri) && !slices.Contains(items, uri) {
 			found, err := keyringRemove(uri)
 			if err != nil {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -55,6 +53,9 @@ func (a authEntry) credential() (user, secret string, err error) {
 		}
 	}
 	if a.IdentityToken != "" {
+		if secret != "" {
+			return "", "", errors.New(`it holds both a password and an "identitytoken", and remote.yaml keeps one secret per login; remove the one you no longer use`)
+		}
 		user, secret = credstore.TokenUser, a.IdentityToken
 	}
 	return user, secret, nil
@@ -80,7 +81,7 @@ func helperFor(env setup.Env, src Source, f authFile, key string) (bool, string)
 	}
 	if src.Tool == setup.Podman {
 		if p, err := env.DropInPath(); err == nil {
-			if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), `"`+setup.Helper+`"`) {
+			if b, _, err := atomicfile.ReadFile(p); err == nil && strings.Contains(string(b), `"`+setup.Helper+`"`) {
 				return true, ""
 			}
 		}
@@ -99,37 +100,69 @@ func hostOf(key string) string {
 	return h
 }
 
-// removeAuth drops auths[key] from the file at path, if it still holds
-// the secret that was stored elsewhere; only that member's bytes change.
-func removeAuth(path, key, user, secret string) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real // keep a symlinked config a symlink
-	}
-	data, err := os.ReadFile(path)
+// checkEntry refuses a login import could not move whole: a host that
+// more than one member of "auths" answers to (Go keeps the last, the edit
+// would drop both), or an entry with a member twice (in any spelling: Go
+// reads them as one).
+func checkEntry(data []byte, key string) error {
+	m, _, err := jsonedit.Find(data, "auths", key)
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
+		return errors.New(oneLine(err.Error()))
 	}
-	fi, err := os.Stat(path)
+	o, err := jsonedit.Parse(m.Raw)
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
+		return nil // not an object: credential() said what it read
 	}
-	f, err := parseAuthFile(path, data)
+	for i, a := range o.Members {
+		for _, b := range o.Members[:i] {
+			if strings.EqualFold(a.Key, b.Key) {
+				return fmt.Errorf("its %q is there twice, and only one would be imported", strings.ToLower(a.Key))
+			}
+		}
+	}
+	return nil
+}
+
+// removeAuths drops auths[key] of each drop from the file at path in one
+// edit on atomicfile's write path, each only if it still holds the secret
+// that was stored elsewhere; only those members' bytes change. It returns
+// the keys it left, with why.
+func removeAuths(path string, drops []drop) map[string]error {
+	var failed map[string]error
+	err := atomicfile.Update(path, atomicfile.Options{}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		failed = map[string]error{}
+		f, err := parseAuthFile(path, data)
+		if err != nil {
+			return nil, atomicfile.Keep, err
+		}
+		out, changed := data, false
+		for _, d := range drops {
+			e, ok := f.Auths[d.key]
+			if !ok {
+				continue // removed meanwhile
+			}
+			if u, s, err := e.credential(); err != nil || u != d.user || s != d.secret {
+				failed[d.key] = fmt.Errorf("%s: the login for %s changed while it was imported; it is kept there, import again", path, d.key)
+				continue
+			}
+			next, found, err := jsonedit.Remove(out, "auths", d.key)
+			if err != nil {
+				failed[d.key] = fmt.Errorf("%s: %w", path, err)
+				continue
+			}
+			out, changed = next, changed || found
+		}
+		if !changed {
+			return nil, atomicfile.Keep, nil
+		}
+		return out, atomicfile.Replace, nil
+	})
 	if err != nil {
-		return err
+		for _, d := range drops {
+			if failed[d.key] == nil {
+				failed[d.key] = err
+			}
+		}
 	}
-	e, ok := f.Auths[key]
-	if !ok {
-		return nil // removed meanwhile
-	}
-	if u, s, err := e.credential(); err != nil || u != user || s != secret {
-		return fmt.Errorf("%s: the login for %s changed while it was imported; it is kept there, import again", path, key)
-	}
-	out, changed, err := jsonedit.Remove(data, "auths", key)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if !changed {
-		return nil
-	}
-	return atomicfile.Write(path, out, fi.Mode().Perm())
+	return failed
 }

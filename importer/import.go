@@ -3,12 +3,13 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/docker/docker-credential-helpers/client"
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/jsonedit"
 	"github.com/remoteyaml/remoteyaml/protocol"
 	"github.com/remoteyaml/remoteyaml/setup"
 )
@@ -81,6 +82,8 @@ type Importer struct {
 	// runs it from PATH.
 	Program func(name string) client.ProgramFunc
 	DryRun  bool
+
+	drops []drop // the copies of the file being imported, to remove
 }
 
 // Run imports every login of every source, calling report for each, and
@@ -107,28 +110,50 @@ func (im *Importer) Run(report func(Result)) (problems int, err error) {
 			im.fromHelper(src, emit)
 			continue
 		}
-		data, err := os.ReadFile(src.Path)
+		data, _, err := atomicfile.ReadFile(src.Path)
 		if err != nil {
-			emit(Result{Source: src, Status: Failed, Note: err.Error()})
+			emit(Result{Source: src, Status: Failed, Note: oneLine(err.Error())})
 			continue
 		}
 		f, err := parseAuthFile(src.Path, data)
+		if err == nil {
+			_, _, err = jsonedit.Find(data, "auths") // what is read is what is edited
+		}
 		if err != nil {
-			emit(Result{Source: src, Status: Failed, Note: err.Error()})
+			emit(Result{Source: src, Status: Failed, Note: oneLine(err.Error()) + "; nothing imported from it"})
 			continue
 		}
+		// The copies go in one edit of the file after its logins are
+		// stored: a file is rewritten once per command, not once per login.
+		var results []Result
+		im.drops = nil
 		for _, key := range f.sortedKeys() {
 			user, secret, err := f.Auths[key].credential()
+			if err == nil {
+				err = checkEntry(data, key)
+			}
 			if err != nil {
-				emit(Result{Source: src, Key: key, Status: Failed, Note: err.Error() + "; left as it is"})
+				results = append(results, Result{Source: src, Key: key, Status: Failed, Note: err.Error() + "; left as it is"})
 				continue
 			}
 			if secret == "" {
 				continue // docker login's marker: the login is in a helper
 			}
 			uses, why := helperFor(im.Env, src, f, key)
-			emit(im.one(src, key, user, secret, uses, why))
+			results = append(results, im.one(src, key, user, secret, uses, why))
 		}
+		failed := im.dropCopies(src)
+		for _, r := range results {
+			if err, ok := failed[r.Key]; ok && (r.Status == Moved || r.Status == Removed) {
+				note := "stored, but the old copy stays: "
+				if r.Status == Removed {
+					note = ""
+				}
+				r.Status, r.Note = Failed, note+oneLine(err.Error())
+			}
+			emit(r)
+		}
+		im.drops = nil
 	}
 	return problems, nil
 }
@@ -244,21 +269,53 @@ func (im *Importer) one(src Source, key, user, secret string, removable bool, ke
 	return r
 }
 
-// dropCopy removes the plaintext copy of a stored login. With per-registry
-// setup the tool finds the helper only through the registry's credHelpers
-// entry, so that entry is written first.
+// drop is a plaintext copy to remove once its login is stored.
+type drop struct {
+	host, uri, key, user, secret string
+}
+
+// dropCopy queues the removal of the plaintext copy of a stored login;
+// dropCopies removes the queued ones in one edit.
 func (im *Importer) dropCopy(src Source, k protocol.Key, key, user, secret string) error {
-	if im.Env.PerRegistryTool(src.Tool) {
-		if _, err := setup.SyncPerRegistry(im.Env, k.Host, true); err != nil {
-			return err
+	im.drops = append(im.drops, drop{k.Host, k.EntryURI(), key, user, secret})
+	return nil
+}
+
+// dropCopies removes the queued copies from src's file, returning the
+// keys it could not remove. With per-registry setup the tool finds the
+// helper only through the registry's credHelpers entry, so that entry is
+// written first.
+func (im *Importer) dropCopies(src Source) map[string]error {
+	failed := map[string]error{}
+	var ok []drop
+	for _, d := range im.drops {
+		if im.Env.PerRegistryTool(src.Tool) {
+			if _, err := setup.SyncPerRegistry(im.Env, d.host, true); err != nil {
+				failed[d.key] = err
+				continue
+			}
 		}
+		ok = append(ok, d)
 	}
-	// Recorded first: setup --undo puts the login back (importer.PutBack),
-	// so the tool it hands the file back to still finds it.
-	if err := setup.RecordImport(im.Env, setup.Imported{Tool: src.Tool, Path: src.Path, Key: key, URI: k.EntryURI(), Username: user}); err != nil {
-		return err
+	if len(ok) == 0 {
+		return failed
 	}
-	return removeAuth(src.Path, key, user, secret)
+	// Recorded first: setup --undo puts the logins back (importer.PutBack),
+	// so the tool it hands the file back to still finds them.
+	var ims []setup.Imported
+	for _, d := range ok {
+		ims = append(ims, setup.Imported{Tool: src.Tool, Path: src.Path, Key: d.key, URI: d.uri, Username: d.user})
+	}
+	if err := setup.RecordImport(im.Env, ims...); err != nil {
+		for _, d := range ok {
+			failed[d.key] = err
+		}
+		return failed
+	}
+	for k, err := range removeAuths(src.Path, ok) {
+		failed[k] = err
+	}
+	return failed
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -4,9 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io/fs"
-	"os"
 
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/setup"
 )
@@ -38,8 +37,8 @@ func PutBack(env setup.Env, store *credstore.Store) ([]setup.Change, error) {
 	}, func(im setup.Imported) bool {
 		// As import decided it could take the login: the tool asks the
 		// helper for it through that file (or the drop-in).
-		data, err := os.ReadFile(im.Path)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		data, _, err := atomicfile.ReadFile(im.Path)
+		if err != nil {
 			return true // unreadable: keep the record, undo again once fixed
 		}
 		var f authFile

@@ -10,10 +10,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 )
 
 // ErrNotObject marks text whose value at the path is not a JSON object.
 var ErrNotObject = errors.New("not a JSON object")
+
+// ErrAmbiguous marks a key that Go's decoder (and so docker, podman and
+// Apptainer, and remoteyaml's reading) takes from more than one member:
+// editing one of them would not change what is read.
+var ErrAmbiguous = errors.New("ambiguous key")
 
 // Member is where one member of an object sits, as byte offsets.
 type Member struct {
@@ -82,55 +89,98 @@ func (o Object) Lookup(key string) (Member, bool) {
 	return Member{}, false
 }
 
-// Remove deletes the member at path (keys of nested objects, outermost
-// first; of duplicates, the one decoders keep), and reports whether there
-// was one. At the last key every duplicate goes, so that none takes its
-// place. Only those members and their separators change; an object left
-// empty becomes {}.
-func Remove(data []byte, path ...string) ([]byte, bool, error) {
+// Find returns the member at path (keys of nested objects, outermost
+// first) as Go's decoder of a docker config reads it: the top-level key is
+// a struct field, matched without regard to case, the keys below are map
+// keys, matched exactly. found is false when there is none; a key that more
+// than one member answers to (two "auths", "auths" and "Auths", a host
+// twice) is ErrAmbiguous, since Go merges them or keeps the last and no
+// single edit changes what is read.
+func Find(data []byte, path ...string) (m Member, found bool, err error) {
 	if len(path) == 0 {
-		return data, false, errors.New("jsonedit: empty path")
+		return m, false, errors.New("jsonedit: empty path")
 	}
-	o, err := Parse(data)
+	base := 0
+	for depth, key := range path {
+		o, err := Parse(data[base:])
+		if err != nil {
+			return Member{}, false, err
+		}
+		var hits []Member
+		for _, c := range o.Members {
+			if c.Key == key || (depth == 0 && strings.EqualFold(c.Key, key)) {
+				hits = append(hits, c)
+			}
+		}
+		switch {
+		case len(hits) == 0:
+			return Member{}, false, nil
+		case len(hits) > 1:
+			return Member{}, false, fmt.Errorf("%w: %d members named %s, which are read as one; merge them by hand", ErrAmbiguous, len(hits), quoteKeys(hits))
+		}
+		m = hits[0]
+		m.KeyStart += base
+		m.ValStart += base
+		m.ValEnd += base
+		if depth < len(path)-1 {
+			base = m.ValStart
+			data = data[:m.ValEnd]
+		}
+	}
+	return m, true, nil
+}
+
+func quoteKeys(ms []Member) string {
+	var keys []string
+	for _, m := range ms {
+		k, _ := json.Marshal(m.Key)
+		if !slices.Contains(keys, string(k)) {
+			keys = append(keys, string(k))
+		}
+	}
+	return strings.Join(keys, " and ")
+}
+
+// Remove deletes the member at path, found as Find finds it, and reports
+// whether there was one. Only that member and its separators change; an
+// object left empty becomes {}.
+func Remove(data []byte, path ...string) ([]byte, bool, error) {
+	m, found, err := Find(data, path...)
+	if err != nil || !found {
+		return data, false, err
+	}
+	// The object holding it: the whole text, or the value of its parent.
+	start, end := 0, len(data)
+	if len(path) > 1 {
+		parent, _, err := Find(data, path[:len(path)-1]...)
+		if err != nil {
+			return data, false, err
+		}
+		start, end = parent.ValStart, parent.ValEnd
+	}
+	o, err := Parse(data[start:end])
 	if err != nil {
 		return data, false, err
 	}
-	m, ok := o.Lookup(path[0])
-	if !ok {
-		return data, false, nil
-	}
-	if len(path) > 1 {
-		inner, found, err := Remove(data[m.ValStart:m.ValEnd], path[1:]...)
-		if err != nil || !found {
-			return data, found, err
-		}
-		return splice(data, m.ValStart, m.ValEnd, inner), true, nil
-	}
-	for {
-		idx := -1
-		for i, m := range o.Members {
-			if m.Key == path[0] {
-				idx = i
-				break
-			}
-		}
-		if idx < 0 {
-			return data, true, nil
-		}
-		var start, stop int
-		switch m := o.Members[idx]; {
-		case idx+1 < len(o.Members): // the comma and the next key's indent go with it
-			start, stop = m.KeyStart, o.Members[idx+1].KeyStart
-		case idx > 0: // the last member: the comma before it goes
-			start, stop = o.Members[idx-1].ValEnd, m.ValEnd
-		default:
-			start, stop = o.Open+1, o.Close
-		}
-		data = splice(data, start, stop, nil)
-		if o, err = Parse(data); err != nil {
-			return data, false, err
+	idx := -1
+	for i, c := range o.Members {
+		if c.KeyStart+start == m.KeyStart {
+			idx = i
 		}
 	}
+	if idx < 0 {
+		return data, false, errors.New("jsonedit: member not found again")
+	}
+	var from, to int
+	switch c := o.Members[idx]; {
+	case idx+1 < len(o.Members): // the comma and the next key's indent go with it
+		from, to = c.KeyStart, o.Members[idx+1].KeyStart
+	case idx > 0: // the last member: the comma before it goes
+		from, to = o.Members[idx-1].ValEnd, c.ValEnd
+	default:
+		from, to = o.Open+1, o.Close
+	}
+	return splice(data, start+from, start+to, nil), true, nil
 }
 
 func splice(data []byte, start, stop int, repl []byte) []byte {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,14 @@ func TestRemove(t *testing.T) {
 		{"no auths", `{"credsStore": "x"}`, []string{"auths", "b"}, `{"credsStore": "x"}`, false, nil},
 		{"auths not an object", `{"auths": []}`, []string{"auths", "b"}, `{"auths": []}`, false, ErrNotObject},
 		{"not JSON", `{ nope`, []string{"auths", "b"}, `{ nope`, false, ErrNotObject},
+		// Issue 21 items 7 and 13: edit what Go's decoder reads, or refuse.
+		{"Auths spelled otherwise", `{"Auths": {"a": {"auth": "x"}}}`, []string{"auths", "a"}, `{"Auths": {}}`, true, nil},
+		{"two auths objects", `{"auths": {"a": {}}, "auths": {"b": {}}}`, []string{"auths", "a"}, `{"auths": {"a": {}}, "auths": {"b": {}}}`, false, ErrAmbiguous},
+		{"auths and Auths", `{"auths": {"a": {}}, "Auths": {"a": {}}}`, []string{"auths", "a"}, `{"auths": {"a": {}}, "Auths": {"a": {}}}`, false, ErrAmbiguous},
+		{"auths then auths null", `{"auths": {"a": {}}, "auths": null}`, []string{"auths", "a"}, `{"auths": {"a": {}}, "auths": null}`, false, ErrAmbiguous},
+		{"a host twice", `{"auths": {"a": {"auth": "x"}, "a": {"auth": "y"}}}`, []string{"auths", "a"}, `{"auths": {"a": {"auth": "x"}, "a": {"auth": "y"}}}`, false, ErrAmbiguous},
+		{"hosts differing in case are two", `{"auths": {"A": {}, "a": {}}}`, []string{"auths", "a"}, `{"auths": {"A": {}}}`, true, nil},
+		{"top-level duplicate", `{"credsStore": "a", "b": 1, "credsStore": "c"}`, []string{"credsStore"}, `{"credsStore": "a", "b": 1, "credsStore": "c"}`, false, ErrAmbiguous},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,7 +59,6 @@ func TestRemove_TopLevel(t *testing.T) {
 		{"last", "{\n\t\"a\": 1,\n\t\"credsStore\": \"x\"\n}", "{\n\t\"a\": 1\n}"},
 		{"only", "{ \"credsStore\": \"x\" }", "{}"},
 		{"absent", "{\"a\":1}", "{\"a\":1}"},
-		{"every duplicate, so none takes its place", "{\"credsStore\":\"a\",\"b\":1,\"credsStore\":\"c\"}", "{\"b\":1}"},
 		{"trailing newline kept", "{\"credsStore\":\"a\"}\n", "{}\n"},
 	}
 	for _, tt := range tests {
@@ -64,11 +72,28 @@ func TestRemove_TopLevel(t *testing.T) {
 }
 
 // FuzzRemove: on any text Remove never panics, and on a JSON object it
-// leaves valid JSON without the key, everything else decoding as before.
+// edits exactly what Go's decoder reads (issue 21 item 7): the key is gone
+// from the "auths" docker reads, and everything else decodes as before.
 func FuzzRemove(f *testing.F) {
 	f.Add([]byte("{\n\t\"auths\": {\n\t\t\"a:1\": {\"auth\": \"x\"},\n\t\t\"b\": {}\n\t}\n}"), "a:1")
 	f.Add([]byte(`{"auths":{"k":1,"k":2},"auths":{"k":3}}`), "k")
+	f.Add([]byte(`{"Auths":{"k":1},"x":{"auths":2}}`), "k")
+	f.Add([]byte(`{"auths":{"k":1},"AUTHS":null}`), "k")
 	f.Add([]byte(`{"auths":[]}`), "k")
+	type view struct {
+		Auths map[string]any `json:"auths"`
+	}
+	// others is the document without the members Go reads as "auths".
+	others := func(b []byte) map[string]any {
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		for k := range m {
+			if strings.EqualFold(k, "auths") {
+				delete(m, k)
+			}
+		}
+		return m
+	}
 	f.Fuzz(func(t *testing.T, data []byte, key string) {
 		out, found, err := Remove(data, "auths", key)
 		if err != nil || !found {
@@ -77,23 +102,26 @@ func FuzzRemove(f *testing.F) {
 			}
 			return
 		}
-		var before, after map[string]any
+		var before, after view
 		if json.Unmarshal(data, &before) != nil {
-			return // duplicate-key or odd input the decoder took differently
+			return // odd input the decoder refuses; Remove found a member anyway
 		}
 		if err := json.Unmarshal(out, &after); err != nil {
 			t.Fatalf("result is not JSON: %v\n%s", err, out)
 		}
-		if a, ok := after["auths"].(map[string]any); !ok {
-			t.Fatalf("auths lost: %s", out)
-		} else if _, still := a[key]; still {
-			t.Fatalf("key %q still there: %s", key, out)
+		if _, still := after.Auths[key]; still {
+			t.Fatalf("key %q is still read: %s", key, out)
 		}
-		delete(before["auths"].(map[string]any), key)
+		if _, was := before.Auths[key]; !was {
+			t.Fatalf("removed %q, which the decoder did not read: %s", key, data)
+		}
+		delete(before.Auths, key)
 		b1, _ := json.Marshal(before)
 		b2, _ := json.Marshal(after)
-		if string(b1) != string(b2) {
-			t.Fatalf("other content changed:\n%s\n%s", b1, b2)
+		o1, _ := json.Marshal(others(data))
+		o2, _ := json.Marshal(others(out))
+		if string(b1) != string(b2) || string(o1) != string(o2) {
+			t.Fatalf("other content changed:\n%s %s\n%s %s", b1, o1, b2, o2)
 		}
 	})
 }

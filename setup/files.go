@@ -1,14 +1,11 @@
 package setup
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
@@ -20,7 +17,8 @@ type record struct {
 	Files   map[string]*fileRecord `json:"files"`
 	// Imported are the logins import moved out of the tools' files, which
 	// Undo puts back (see PutBack).
-	Imported []Imported `json:"imported,omitempty"`
+	Imported []Imported   `json:"imported,omitempty"`
+	save     func() error // writes it, under the lock the run holds
 }
 
 type fileRecord struct {
@@ -46,6 +44,23 @@ func hash(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
+// openSetupRecord locks setup's record at path for a run (setup, undo,
+// an import's record of what it moves, a put-back) and reads it; rec.save
+// writes it under that lock. unlock ends the run.
+func openSetupRecord(path string) (rec *record, rf *recordFile, unlock func(), err error) {
+	rec = &record{Version: 1}
+	if rf, unlock, err = openRecord(path, rec); err != nil {
+		return nil, nil, nil, err
+	}
+	if rec.Files == nil {
+		rec.Files = map[string]*fileRecord{}
+	}
+	rec.save = func() error {
+		return rf.save(rec, len(rec.Files) == 0 && len(rec.Imported) == 0)
+	}
+	return rec, rf, unlock, nil
+}
+
 func loadRecord(path string) (*record, error) {
 	r := &record{Version: 1, Files: map[string]*fileRecord{}}
 	if err := readRecord(path, r); err != nil {
@@ -57,18 +72,60 @@ func loadRecord(path string) (*record, error) {
 	return r, nil
 }
 
-func (r *record) save(path string) error {
-	if len(r.Files) == 0 && len(r.Imported) == 0 {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		return nil
-	}
-	b, err := json.MarshalIndent(r, "", "  ")
+// recordFile is a record file (setup.json, per-registry.json) held under
+// its lock for a whole run, so that two setups at once take turns instead
+// of each saving over the other's record.
+type recordFile struct {
+	path, target string
+	disk         []byte // the bytes as last read or written under the lock
+}
+
+// openRecord locks the record at path and reads it into r (a missing
+// file leaves r as it is). unlock ends the run.
+func openRecord(path string, r any) (rf *recordFile, unlock func(), err error) {
+	target, unlock, err := atomicfile.LockFile(path, 0)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	return writeFile(path, append(b, '\n'), 0o600)
+	rf = &recordFile{path: path, target: target}
+	if err := readRecord(target, r, &rf.disk); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return rf, unlock, nil
+}
+
+// check refuses a record setup could not write (read-only, say) before
+// any edit, writing nothing.
+func (rf *recordFile) check() error {
+	return atomicfile.UpdateLocked(rf.path, rf.target, atomicfile.Options{}, func([]byte, atomicfile.State) ([]byte, atomicfile.Op, error) {
+		return nil, atomicfile.Keep, nil
+	})
+}
+
+// save writes r (empty: removes the file). Under the lock only another
+// program can have written the file since it was read: then nothing is
+// written and the run stops, rather than losing what that program wrote.
+func (rf *recordFile) save(r any, empty bool) error {
+	var out []byte
+	err := atomicfile.UpdateLocked(rf.path, rf.target, atomicfile.Options{}, func(data []byte, _ atomicfile.State) ([]byte, atomicfile.Op, error) {
+		if !bytes.Equal(data, rf.disk) {
+			return nil, atomicfile.Keep, fmt.Errorf("%s changed while setup ran (another program wrote it); nothing more was changed: run setup again", rf.path)
+		}
+		if empty {
+			return nil, atomicfile.Remove, nil
+		}
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return nil, atomicfile.Keep, err
+		}
+		out = append(b, '\n')
+		return out, atomicfile.Replace, nil
+	})
+	if err == nil {
+		rf.disk = out
+	}
+	return err
 }
 
 func (f *fileRecord) addOwner(tool string) {
@@ -82,51 +139,15 @@ func (f *fileRecord) dropOwner(tool string) {
 	f.Owners = slices.DeleteFunc(f.Owners, func(s string) bool { return s == tool })
 }
 
-// readFile returns the file's bytes, whether it exists, and its mode.
-func readFile(path string) ([]byte, bool, fs.FileMode, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, 0, nil
-	}
-	if err != nil {
-		return nil, false, 0, fmt.Errorf("reading %s: %w", path, err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, false, 0, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return b, true, fi.Mode().Perm(), nil
-}
-
-// writeFile replaces path with data through atomicfile; a symlink stays
-// and its target is replaced.
-func writeFile(path string, data []byte, mode fs.FileMode) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
-	}
-	return atomicfile.Write(path, data, mode)
-}
-
-func removeFile(path string) error {
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("removing %s: %w", path, err)
-	}
-	return nil
-}
-
 // readRecord decodes the setup record at path into r; a missing file
-// leaves r as it is.
-func readRecord(path string, r any) error {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+// leaves r as it is. raw, if not nil, gets the bytes read.
+func readRecord(path string, r any, raw ...*[]byte) error {
+	b, st, err := atomicfile.ReadFile(path)
+	if len(raw) > 0 {
+		*raw[0] = b
 	}
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", path, err)
+	if err != nil || !st.Exists {
+		return err
 	}
 	if err := json.Unmarshal(b, r); err != nil {
 		return fmt.Errorf("reading %s: not a setup record (%v); remove it to start afresh", path, err)

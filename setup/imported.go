@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/jsonedit"
 )
 
@@ -23,22 +25,29 @@ type Imported struct {
 	Username string `json:"username"` // for the line Undo prints
 }
 
-// RecordImport adds im to setup's record, through the record's own write
-// path, before import removes the login from im.Path.
-func RecordImport(env Env, im Imported) error {
+// RecordImport adds ims to setup's record, through the record's own write
+// path and under its lock, before import removes the logins from their
+// file (one record write for all the logins of a file).
+func RecordImport(env Env, ims ...Imported) error {
 	recPath, err := env.RecordPath()
 	if err != nil {
 		return err
 	}
-	rec, err := loadRecord(recPath)
+	rec, _, unlock, err := openSetupRecord(recPath)
 	if err != nil {
 		return err
 	}
-	if slices.Contains(rec.Imported, im) {
+	defer unlock()
+	n := len(rec.Imported)
+	for _, im := range ims {
+		if !slices.Contains(rec.Imported, im) {
+			rec.Imported = append(rec.Imported, im)
+		}
+	}
+	if len(rec.Imported) == n {
 		return nil
 	}
-	rec.Imported = append(rec.Imported, im)
-	if err := rec.save(recPath); err != nil {
+	if err := rec.save(); err != nil {
 		return fmt.Errorf("recording the import in %s: %w", recPath, err)
 	}
 	return nil
@@ -63,10 +72,11 @@ func PutBack(env Env, where string, entry EntryFunc, asks func(Imported) bool) (
 	if err != nil {
 		return nil, err
 	}
-	rec, err := loadRecord(recPath)
+	rec, _, unlock, err := openSetupRecord(recPath)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	var changes []Change
 	var keep []Imported
 	var errs error
@@ -84,7 +94,7 @@ func PutBack(env Env, where string, entry EntryFunc, asks func(Imported) bool) (
 		changes = append(changes, c)
 	}
 	rec.Imported = keep
-	if err := rec.save(recPath); err != nil {
+	if err := rec.save(); err != nil {
 		errs = errors.Join(errs, fmt.Errorf("recording what setup did: %w", err))
 	}
 	return changes, errs
@@ -100,22 +110,23 @@ func putBack(im Imported, where string, entry EntryFunc) (Change, error) {
 		c.What = fmt.Sprintf("the login for %s that import had moved out is no longer stored (logged out since): not put back", im.Key)
 		return c, nil
 	}
-	data, exists, mode, err := readFile(im.Path)
-	if err != nil {
-		return c, err
-	}
-	if !exists || len(bytes.TrimSpace(data)) == 0 {
-		data, mode = []byte("{}\n"), 0o600
-	}
-	out, added, err := addMember(data, "auths", im.Key, raw)
-	if err != nil {
-		return c, fmt.Errorf("putting back the login for %s into %s: %w; log in with that tool again", im.Key, im.Path, err)
-	}
-	if !added {
-		c.What = fmt.Sprintf("holds a login for %s again (made since import), kept as it is", im.Key)
-		return c, nil
-	}
-	if err := writeFile(im.Path, out, mode); err != nil {
+	err = atomicfile.Update(im.Path, atomicfile.Options{}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		c = Change{Tool: im.Tool, Path: im.Path}
+		if !st.Exists || len(bytes.TrimSpace(data)) == 0 {
+			data = []byte("{}\n")
+		}
+		out, added, err := addMember(data, "auths", im.Key, raw)
+		if err != nil {
+			return nil, atomicfile.Keep, fmt.Errorf("putting back the login for %s into %s: %w; log in with that tool again", im.Key, im.Path, err)
+		}
+		if !added {
+			c.What = fmt.Sprintf("holds a login for %s again (made since import), kept as it is", im.Key)
+			return nil, atomicfile.Keep, nil
+		}
+		c.Changed = true
+		return out, atomicfile.Replace, nil
+	})
+	if err != nil || !c.Changed {
 		return c, err
 	}
 	c.Changed = true
@@ -127,12 +138,18 @@ func putBack(im Imported, where string, entry EntryFunc) (Change, error) {
 // absent, unless outer already has key (added false). Only the new bytes
 // are inserted: every other member stays byte for byte.
 func addMember(data []byte, outer, key string, raw json.RawMessage) ([]byte, bool, error) {
+	if !utf8.ValidString(key) {
+		return nil, false, fmt.Errorf("%q: not UTF-8, which a JSON key cannot hold", key)
+	}
 	o, err := jsonedit.Parse(data)
 	if err != nil {
 		return nil, false, err
 	}
 	k, _ := json.Marshal(key)
-	p, ok := o.Lookup(outer)
+	p, ok, err := jsonedit.Find(data, outer) // as Go's decoder reads it
+	if err != nil {
+		return nil, false, err
+	}
 	if !ok {
 		s := insertPair(data, o, outer, "{"+string(k)+": "+string(raw)+"}")
 		return s.apply(data), true, nil
@@ -142,8 +159,8 @@ func addMember(data []byte, outer, key string, raw json.RawMessage) ([]byte, boo
 	if err != nil {
 		return nil, false, fmt.Errorf("%q: %w", outer, err)
 	}
-	if _, ok := so.Lookup(key); ok {
-		return data, false, nil
+	if _, ok, err := jsonedit.Find(data, outer, key); ok || err != nil {
+		return data, false, err
 	}
 	s := insertPair(sub, so, key, string(raw))
 	s.Offset += p.ValStart

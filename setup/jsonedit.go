@@ -37,8 +37,12 @@ func setString(data []byte, key, value string) (Splice, json.RawMessage, error) 
 	if err != nil {
 		return Splice{}, nil, err
 	}
+	p, ok, err := jsonedit.Find(data, key) // as Go's decoder reads it
+	if err != nil {
+		return Splice{}, nil, err
+	}
 	val, _ := json.Marshal(value)
-	if p, ok := o.Lookup(key); ok {
+	if ok {
 		var cur string
 		if json.Unmarshal(p.Raw, &cur) == nil && cur == value {
 			return Splice{}, p.Raw, nil

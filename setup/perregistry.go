@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/jsonedit"
 	"github.com/remoteyaml/remoteyaml/protocol"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -28,6 +29,7 @@ import (
 
 type perRegistryRecord struct {
 	Files map[string]*perRegistryFile `json:"files"`
+	save  func() error                // writes it, under the lock perRegistry holds
 }
 
 type perRegistryFile struct {
@@ -115,17 +117,6 @@ func loadPerRegistry(path string) (*perRegistryRecord, error) {
 	return r, nil
 }
 
-func (r *perRegistryRecord) save(path string) error {
-	if len(r.Files) == 0 {
-		return removeFile(path)
-	}
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeFile(path, append(b, '\n'), 0o600)
-}
-
 // PerRegistryActive tells whether per-registry setup is in place for any tool.
 func (env Env) PerRegistryActive() bool {
 	p, err := env.PerRegistryRecordPath()
@@ -191,6 +182,9 @@ func ApplyPerRegistry(env Env, tools, hosts []string) ([]Change, error) {
 // SyncPerRegistry adds (present) or removes host's credHelpers entries in
 // every file per-registry setup manages; nothing when it manages none.
 func SyncPerRegistry(env Env, host string, present bool) ([]Change, error) {
+	if !env.PerRegistryActive() {
+		return nil, nil // no lock file left behind by every login
+	}
 	return perRegistry(env, func(rec *perRegistryRecord) ([]Change, error) {
 		var changes []Change
 		var errs error
@@ -257,12 +251,21 @@ func perRegistry(env Env, do func(*perRegistryRecord) ([]Change, error)) ([]Chan
 	if err != nil {
 		return nil, err
 	}
-	rec, err := loadPerRegistry(recPath)
+	rec := &perRegistryRecord{}
+	rf, unlock, err := openRecord(recPath, rec)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	if rec.Files == nil {
+		rec.Files = map[string]*perRegistryFile{}
+	}
+	rec.save = func() error { return rf.save(rec, len(rec.Files) == 0) }
+	if err := rf.check(); err != nil {
+		return nil, fmt.Errorf("recording what setup does: %w", err)
+	}
 	changes, err := do(rec)
-	if serr := rec.save(recPath); serr != nil {
+	if serr := rec.save(); serr != nil {
 		err = errors.Join(err, fmt.Errorf("recording what setup did: %w", serr))
 	}
 	return changes, err
@@ -271,21 +274,33 @@ func perRegistry(env Env, do func(*perRegistryRecord) ([]Change, error)) ([]Chan
 // edit adds the credHelpers entries of the add hosts and removes those of
 // the drop hosts that setup added, changing only those members.
 func (fr *perRegistryFile) edit(path string, add, drop []string) (Change, error) {
-	c := Change{Path: path}
-	data, exists, mode, err := readFile(path)
-	if err != nil {
-		return c, err
-	}
+	var c Change
+	before := fr.clone()
+	err := atomicfile.Update(path, atomicfile.Options{}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		*fr = before.clone() // a second attempt starts from the record as it was
+		c = Change{Path: path}
+		return fr.editData(&c, path, data, st.Exists, add, drop)
+	})
+	return c, err
+}
+
+func (fr *perRegistryFile) clone() perRegistryFile {
+	out := *fr
+	out.Owners, out.Keys = slices.Clone(fr.Owners), slices.Clone(fr.Keys)
+	return out
+}
+
+func (fr *perRegistryFile) editData(c *Change, path string, data []byte, exists bool, add, drop []string) ([]byte, atomicfile.Op, error) {
 	if !exists || len(bytes.TrimSpace(data)) == 0 {
 		if len(add) == 0 {
 			c.What = "nothing to remove"
-			return c, nil
+			return nil, atomicfile.Keep, nil
 		}
-		data, mode, fr.Created = []byte("{}\n"), 0o600, true
+		data, fr.Created = []byte("{}\n"), true
 	}
 	o, err := jsonedit.Parse(data)
 	if err != nil {
-		return c, fmt.Errorf("%s: %w; fix it, or add \"credHelpers\" by hand", path, err)
+		return nil, atomicfile.Keep, fmt.Errorf("%s: %w; fix it, or add \"credHelpers\" by hand", path, err)
 	}
 	if _, ok := o.Lookup("credHelpers"); !ok && len(add) > 0 {
 		fr.CreatedOuter = true
@@ -298,7 +313,7 @@ func (fr *perRegistryFile) edit(path string, add, drop []string) (Change, error)
 			}
 			out, changed, err := SetMember(data, "credHelpers", k, Helper)
 			if err != nil {
-				return c, fmt.Errorf("%s: %w", path, err)
+				return nil, atomicfile.Keep, fmt.Errorf("%s: %w", path, err)
 			}
 			if changed { // an entry already there is the user's: never ours to remove
 				data = out
@@ -318,7 +333,7 @@ func (fr *perRegistryFile) edit(path string, add, drop []string) (Change, error)
 			}
 			out, _, err := jsonedit.Remove(data, "credHelpers", k)
 			if err != nil {
-				return c, fmt.Errorf("%s: %w", path, err)
+				return nil, atomicfile.Keep, fmt.Errorf("%s: %w", path, err)
 			}
 			data = out
 			removed = append(removed, k)
@@ -328,11 +343,11 @@ func (fr *perRegistryFile) edit(path string, add, drop []string) (Change, error)
 	if len(removed) > 0 {
 		gone, err := fr.tidy(data)
 		if err != nil {
-			return c, fmt.Errorf("%s: %w", path, err)
+			return nil, atomicfile.Keep, fmt.Errorf("%s: %w", path, err)
 		}
 		if gone {
 			c.What, c.Changed = fmt.Sprintf("credHelpers %q removed, and the file setup had created", removed), true
-			return c, removeFile(path)
+			return nil, atomicfile.Remove, nil
 		}
 		data = fr.tidied
 	}
@@ -343,42 +358,48 @@ func (fr *perRegistryFile) edit(path string, add, drop []string) (Change, error)
 		c.What = fmt.Sprintf("credHelpers %q removed", removed)
 	default:
 		c.What = "credHelpers already current, unchanged"
-		return c, nil
+		return nil, atomicfile.Keep, nil
 	}
 	c.Changed = true
-	return c, writeFile(path, data, mode)
+	return data, atomicfile.Replace, nil
 }
 
 // undo removes every entry setup added, then what it created around them.
 func (fr *perRegistryFile) undo(path string) (Change, error) {
-	c := Change{Path: path}
-	data, exists, mode, err := readFile(path)
-	if err != nil || !exists {
-		c.What = "already gone"
-		return c, err
-	}
-	orig := string(data)
-	for _, k := range fr.Keys {
-		if cur, ok := MemberString(data, "credHelpers", k); ok && cur == Helper {
-			if data, _, err = jsonedit.Remove(data, "credHelpers", k); err != nil {
-				return c, fmt.Errorf("%s: %w; remove its credHelpers entries by hand", path, err)
+	var c Change
+	before := fr.clone()
+	err := atomicfile.Update(path, atomicfile.Options{}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		*fr = before.clone()
+		c = Change{Path: path}
+		if !st.Exists {
+			c.What = "already gone"
+			return nil, atomicfile.Keep, nil
+		}
+		orig := string(data)
+		var err error
+		for _, k := range fr.Keys {
+			if cur, ok := MemberString(data, "credHelpers", k); ok && cur == Helper {
+				if data, _, err = jsonedit.Remove(data, "credHelpers", k); err != nil {
+					return nil, atomicfile.Keep, fmt.Errorf("%s: %w; remove its credHelpers entries by hand", path, err)
+				}
 			}
 		}
-	}
-	fr.Keys = nil
-	gone, err := fr.tidy(data)
-	if err != nil {
-		return c, fmt.Errorf("%s: %w", path, err)
-	}
-	if gone {
-		c.What, c.Changed = "removed (setup had created it)", true
-		return c, removeFile(path)
-	}
-	data = fr.tidied
-	if string(data) == orig {
-		c.What = "no credHelpers entries of setup left, unchanged"
-		return c, nil
-	}
-	c.What, c.Changed = "credHelpers entries setup added removed, other keys unchanged", true
-	return c, writeFile(path, data, mode)
+		fr.Keys = nil
+		gone, err := fr.tidy(data)
+		if err != nil {
+			return nil, atomicfile.Keep, fmt.Errorf("%s: %w", path, err)
+		}
+		if gone {
+			c.What, c.Changed = "removed (setup had created it)", true
+			return nil, atomicfile.Remove, nil
+		}
+		data = fr.tidied
+		if string(data) == orig {
+			c.What = "no credHelpers entries of setup left, unchanged"
+			return nil, atomicfile.Keep, nil
+		}
+		c.What, c.Changed = "credHelpers entries setup added removed, other keys unchanged", true
+		return data, atomicfile.Replace, nil
+	})
+	return c, err
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/jsonedit"
 	"github.com/remoteyaml/remoteyaml/machine"
 )
@@ -257,9 +259,14 @@ func Undo(env Env, tools []string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := loadRecord(recPath)
+	// The record's lock is held from its read to its last write, as in run.
+	rec, rf, unlock, err := openSetupRecord(recPath)
 	if err != nil {
 		return nil, err
+	}
+	defer unlock()
+	if err := rf.check(); err != nil {
+		return nil, fmt.Errorf("recording what setup does: %w", err)
 	}
 	type job struct {
 		t     target
@@ -294,20 +301,27 @@ func Undo(env Env, tools []string) ([]Change, error) {
 		}
 		changes = append(changes, c)
 	}
-	if err := rec.save(recPath); err != nil {
+	if err := rec.save(); err != nil {
 		return changes, errors.Join(firstErr, fmt.Errorf("recording what setup did: %w", err))
 	}
 	return changes, firstErr
 }
 
+// run holds the record's lock from its read to its last write, so that two
+// setups at once take turns instead of each saving over the other's record.
 func run(env Env, tools []string, do func(*record, string, target) (Change, error)) ([]Change, error) {
 	recPath, err := env.RecordPath()
 	if err != nil {
 		return nil, err
 	}
-	rec, err := loadRecord(recPath)
+	rec, rf, unlock, err := openSetupRecord(recPath)
 	if err != nil {
 		return nil, err
+	}
+	defer unlock()
+	// A record setup cannot write stops it before any edit.
+	if err := rf.check(); err != nil {
+		return nil, fmt.Errorf("recording what setup does: %w", err)
 	}
 	var changes []Change
 	var firstErr error
@@ -326,19 +340,47 @@ func run(env Env, tools []string, do func(*record, string, target) (Change, erro
 			changes = append(changes, c)
 		}
 	}
-	if err := rec.save(recPath); err != nil {
+	if err := rec.save(); err != nil {
 		return changes, errors.Join(firstErr, fmt.Errorf("recording what setup did: %w", err))
 	}
 	return changes, firstErr
 }
 
+// apply edits t's file on atomicfile's write path, and saves the record of
+// the edit before the edit itself: setup killed between the two leaves a
+// record of an edit that did not happen (the next setup or --undo finds
+// the file as it was), never an edit without a record of the helper it
+// replaced.
 func apply(rec *record, tool string, t target) (Change, error) {
 	c := Change{Tool: tool, Path: t.path}
-	data, exists, mode, err := readFile(t.path)
-	if err != nil {
-		return c, err
-	}
 	old := rec.Files[t.path]
+	newMode := fs.FileMode(0o600)
+	if t.kind == kindDropIn {
+		newMode = 0o644
+	}
+	err := atomicfile.Update(t.path, atomicfile.Options{Mode: newMode}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		c = Change{Tool: tool, Path: t.path}
+		rec.Files[t.path] = old
+		if old == nil {
+			delete(rec.Files, t.path)
+		}
+		return applyEdit(rec, old, tool, t, data, st.Exists, &c)
+	})
+	if err != nil {
+		if rec.Files[t.path] != old { // the record said more than was done
+			if old == nil {
+				delete(rec.Files, t.path)
+			} else {
+				rec.Files[t.path] = old
+			}
+			rec.save()
+		}
+		return Change{Tool: tool, Path: t.path}, err
+	}
+	return c, nil
+}
+
+func applyEdit(rec *record, old *fileRecord, tool string, t target, data []byte, exists bool, c *Change) ([]byte, atomicfile.Op, error) {
 	var out []byte
 	fr := &fileRecord{Kind: t.kind, Created: !exists}
 	switch t.kind {
@@ -350,7 +392,7 @@ func apply(rec *record, tool string, t target) (Change, error) {
 		} else {
 			s, oldVal, err := setString(data, "credsStore", Helper)
 			if err != nil {
-				return c, fmt.Errorf("%s: %w; fix it, or set \"credsStore\": %q by hand", t.path, err, Helper)
+				return nil, atomicfile.Keep, fmt.Errorf("%s: %w; fix it, or set \"credsStore\": %q by hand", t.path, err, Helper)
 			}
 			if s == (Splice{}) {
 				c.What = `already has "credsStore": "` + Helper + `", unchanged`
@@ -385,25 +427,19 @@ func apply(rec *record, tool string, t target) (Change, error) {
 		if old != nil {
 			old.addOwner(tool)
 		}
-		return c, nil
-	}
-	if !exists {
-		mode = 0o600
-		if t.kind == kindDropIn {
-			mode = 0o644
-		}
-	}
-	if err := writeFile(t.path, out, mode); err != nil {
-		return c, err
+		return nil, atomicfile.Keep, nil
 	}
 	if old != nil {
-		fr.Owners = old.Owners
+		fr.Owners = slices.Clone(old.Owners)
 	}
 	fr.addOwner(tool)
 	fr.SHA256 = hash(out)
 	rec.Files[t.path] = fr
+	if err := rec.save(); err != nil {
+		return nil, atomicfile.Keep, fmt.Errorf("recording what setup is about to do: %w; nothing was changed", err)
+	}
 	c.Changed = true
-	return c, nil
+	return out, atomicfile.Replace, nil
 }
 
 func undo(rec *record, env Env, tools []string, t target) (Change, error) {
@@ -411,7 +447,8 @@ func undo(rec *record, env Env, tools []string, t target) (Change, error) {
 	for _, tool := range tools {
 		labels = append(labels, env.Label(tool))
 	}
-	c := Change{Tool: strings.Join(labels, ","), Path: t.path}
+	label := strings.Join(labels, ",")
+	c := Change{Tool: label, Path: t.path}
 	fr := rec.Files[t.path]
 	var mine []string
 	if fr != nil {
@@ -429,44 +466,47 @@ func undo(rec *record, env Env, tools []string, t target) (Change, error) {
 		return c, nil
 	}
 	delete(rec.Files, t.path)
-	data, exists, mode, err := readFile(t.path)
-	if err != nil {
-		return c, err
-	}
+	err := atomicfile.Update(t.path, atomicfile.Options{}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		c = Change{Tool: label, Path: t.path}
+		return undoEdit(fr, t, data, st.Exists, &c)
+	})
+	return c, err
+}
+
+func undoEdit(fr *fileRecord, t target, data []byte, exists bool, c *Change) ([]byte, atomicfile.Op, error) {
 	if !exists {
 		c.What = "already gone"
-		return c, nil
+		return nil, atomicfile.Keep, nil
 	}
 	unchanged := hash(data) == fr.SHA256
 	switch {
 	case unchanged && fr.Created:
 		c.What = "removed (setup had created it)"
 		c.Changed = true
-		return c, removeFile(t.path)
+		return nil, atomicfile.Remove, nil
 	case unchanged && fr.Kind == kindDropIn && fr.Original != nil:
 		c.What = "restored to its text before setup"
 		c.Changed = true
-		return c, writeFile(t.path, []byte(*fr.Original), mode)
+		return []byte(*fr.Original), atomicfile.Replace, nil
 	case unchanged && fr.Kind == kindJSON && fr.Splice != nil:
 		if out, ok := fr.Splice.reverse(data); ok {
 			c.What = "restored byte for byte"
 			c.Changed = true
-			return c, writeFile(t.path, out, mode)
+			return out, atomicfile.Replace, nil
 		}
 	case fr.Kind == kindDropIn:
 		c.What = "changed since setup, left alone: remove it by hand if you no longer want it"
-		return c, nil
+		return nil, atomicfile.Keep, nil
 	}
 	// The file changed since setup (a login rewrote it): put back only the key.
-	o, err := jsonedit.Parse(data)
+	p, ok, err := jsonedit.Find(data, "credsStore")
 	if err != nil {
-		return c, fmt.Errorf("%s: %w; remove \"credsStore\" by hand", t.path, err)
+		return nil, atomicfile.Keep, fmt.Errorf("%s: %w; remove \"credsStore\" by hand", t.path, err)
 	}
-	p, ok := o.Lookup("credsStore")
 	var cur string
 	if !ok || json.Unmarshal(p.Raw, &cur) != nil || cur != Helper {
 		c.What = "credsStore changed since setup, left alone"
-		return c, nil
+		return nil, atomicfile.Keep, nil
 	}
 	var out []byte
 	if fr.OldValue != nil {
@@ -474,12 +514,12 @@ func undo(rec *record, env Env, tools []string, t target) (Change, error) {
 		c.What = "changed since setup: only credsStore set back to " + string(fr.OldValue)
 	} else {
 		if out, _, err = jsonedit.Remove(data, "credsStore"); err != nil {
-			return c, fmt.Errorf("%s: %w", t.path, err)
+			return nil, atomicfile.Keep, fmt.Errorf("%s: %w", t.path, err)
 		}
 		c.What = "changed since setup: only credsStore removed"
 	}
 	c.Changed = true
-	return c, writeFile(t.path, out, mode)
+	return out, atomicfile.Replace, nil
 }
 
 func containsOwner(fr *fileRecord, tool string) bool {

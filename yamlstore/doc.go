@@ -14,9 +14,11 @@
 //     intended configuration; if the line edit cannot express the change (an
 //     exotic layout such as flow style), the edit is applied to the YAML node
 //     tree instead, which keeps comments and order but not spacing.
-//   - Writes hold a POSIX fcntl lock on a sibling lock file (fcntl locks work on
-//     NFS homes, flock locks may not), write a 0600 temporary file in the same
-//     directory, fsync it, rename it over the file and fsync the directory.
+//   - Writes take package atomicfile's write path, the one every file
+//     remoteyaml writes takes: a POSIX fcntl lock on a sibling lock file (fcntl
+//     locks work on NFS homes, flock locks may not), a 0600 temporary file in
+//     the same directory, fsync, a check that the file is still the one read,
+//     rename over the file, fsync of the directory.
 //     Renaming is required, not a nicety: Apptainer keeps remote.yaml open
 //     during a login and then truncates and rewrites it in place, so an
 //     in-place writer's change would be silently lost, while a renamed file is

@@ -1,4 +1,4 @@
-package yamlstore
+package atomicfile
 
 import "syscall"
 

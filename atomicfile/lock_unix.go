@@ -1,6 +1,6 @@
 //go:build unix
 
-package yamlstore
+package atomicfile
 
 import (
 	"errors"
@@ -11,6 +11,9 @@ import (
 	"syscall"
 	"time"
 )
+
+// ErrLocked is returned when a file's lock cannot be taken in time.
+var ErrLocked = errors.New("file is locked")
 
 // POSIX record locks belong to the process, so goroutines of one process
 // would all "hold" the same lock; a per-path semaphore serialises them first.
@@ -30,11 +33,11 @@ func localLock(path string) chan struct{} {
 	return ch
 }
 
-// lock takes an exclusive fcntl lock on path (created 0600 if missing),
+// Lock takes an exclusive fcntl lock on path (created 0600 if missing),
 // polling until timeout. fcntl rather than flock because Linux NFS clients
 // forward fcntl locks to the server (NLM or NFSv4), so writers on different
 // nodes of a cluster exclude each other. The returned func releases it.
-func lock(path string, timeout time.Duration) (func(), error) {
+func Lock(path string, timeout time.Duration) (func(), error) {
 	deadline := time.Now().Add(timeout)
 	sem := localLock(path)
 	select {
@@ -47,15 +50,9 @@ func lock(path string, timeout time.Duration) (func(), error) {
 		<-sem
 		return nil, fmt.Errorf("opening lock file %s: %w", path, unwrapPath(err))
 	}
-	if os.Geteuid() == 0 {
-		// Root (sudo -E docker login) must not leave a lock file the user
-		// cannot open: it is the directory owner's.
-		if di, err := os.Stat(filepath.Dir(path)); err == nil {
-			if st, ok := di.Sys().(*syscall.Stat_t); ok {
-				f.Chown(int(st.Uid), int(st.Gid))
-			}
-		}
-	}
+	// Root (sudo -E docker login) must not leave a lock file the user
+	// cannot open: it is the directory owner's.
+	chownLikeDir(path, filepath.Dir(path))
 	release := func() {
 		f.Close() // closing drops the fcntl lock
 		<-sem

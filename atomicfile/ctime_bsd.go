@@ -1,6 +1,6 @@
 //go:build darwin || freebsd || netbsd
 
-package yamlstore
+package atomicfile
 
 import "syscall"
 
