@@ -63,8 +63,8 @@ func runCLICases(t *testing.T, tests []cliCase) {
 // TestCLI_CommandTypos is item 1: a word that is no remote and no host but
 // close to a command is a mistyped command, as gh and docker say.
 func TestCLI_CommandTypos(t *testing.T) {
-	remotes := "Active: lib\nRemotes:\n    lib:\n        URI: 127.0.0.1:1\n        System: false\n        Exclusive: false\n" +
-		"    statu:\n        URI: 127.0.0.1:1\n        System: false\n        Exclusive: false\n"
+	remotes := "Active: lib\nRemotes:\n    lib:\n        URI: //127.0.0.1:1\n        System: false\n        Exclusive: false\n" +
+		"    statu:\n        URI: //127.0.0.1:1\n        System: false\n        Exclusive: false\n"
 	runCLICases(t, []cliCase{
 		{name: "lsit", args: []string{"lsit"}, wantCode: 2,
 			wantStderr: "remote-login: unknown command \"lsit\"; did you mean \"list\"? (see remote-login --help)\n"},

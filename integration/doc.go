@@ -7,7 +7,9 @@
 // configured the way its users point it at a credential helper (see
 // shared/docs/clients.md). They check that remote.yaml's Credentials list is the
 // one place the secret lives. install-deps.sh installs the tools; a tool that is
-// missing is a visible skip with the reason.
+// missing skips its tests with the reason, and make test, which reads the
+// results through integration/testreport, fails on any skip that
+// integration/allowed-skips.txt does not allow.
 //
-// Run: bash integration/install-deps.sh && go test -count=1 -v ./integration/
+// Run: bash integration/install-deps.sh && make integration
 package integration

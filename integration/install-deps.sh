@@ -9,10 +9,14 @@
 #   libsecret-tools and libglib2.0-bin (gdbus) for the keyring backend's tests
 #   (integration/with-keyring.sh); nginx-light for remote-login's keyserver tests;
 #   man-db, zsh and fish for the installed man pages and completions
-#   (integration/install_test.go); rpm and file for `make dist-check`.
+#   (integration/install_test.go); for `make dist` and `make dist-check`:
+#   rpm (rpmbuild, rpm2cpio), cpio, file, lintian and rpmlint.
 #   go install, pinned: crane, oras, regctl, and for `make dist` nfpm,
 #   go-licenses and cyclonedx-gomod, into $(go env GOBIN) or
 #   $(go env GOPATH)/bin, where the tests and the Makefile also look.
+#   The Go toolchain the EasyBuild easyconfig names (GOTOOLCHAIN=goX from the
+#   module proxy, into the module cache): check-recipes.py builds the
+#   vendored source with exactly that Go.
 #   Not installed: the docker CLI (only its client is needed; the tests use
 #   the one on PATH and skip with the reason if there is none) and a token
 #   server (cesanta/docker_auth is not served by the Go module proxy; the
@@ -27,7 +31,7 @@ NFPM_VERSION=v2.45.2           # github.com/goreleaser/nfpm/v2: .deb and .rpm
 GO_LICENSES_VERSION=v1.6.0     # github.com/google/go-licenses: third-party notices
 CYCLONEDX_GOMOD_VERSION=v1.10.0  # github.com/CycloneDX/cyclonedx-gomod: SBOM
 
-APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates gnome-keyring dbus libsecret-tools libglib2.0-bin nginx-light man-db zsh fish rpm file)
+APT_PACKAGES=(docker-registry skopeo podman crun conmon containernetworking-plugins uidmap apache2-utils openssl ca-certificates gnome-keyring dbus libsecret-tools libglib2.0-bin nginx-light man-db zsh fish rpm cpio file lintian rpmlint)
 
 log() { printf '==> %s\n' "$*"; }
 
@@ -85,6 +89,15 @@ go_tool nfpm github.com/goreleaser/nfpm/v2/cmd/nfpm github.com/goreleaser/nfpm/v
 go_tool go-licenses github.com/google/go-licenses github.com/google/go-licenses "$GO_LICENSES_VERSION"
 go_tool cyclonedx-gomod github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod github.com/CycloneDX/cyclonedx-gomod "$CYCLONEDX_GOMOD_VERSION"
 
+# The easyconfig's Go, for check-recipes.py's offline build with it.
+EB_GO=$(grep -oP "\('Go', '\K[0-9.]+" "$(dirname "$0")/../packaging/easybuild/remoteyaml.eb.in")
+if GOTOOLCHAIN="go$EB_GO" GOPROXY=off go version >/dev/null 2>&1; then
+	log "Go $EB_GO toolchain already in the module cache"
+else
+	log "Go $EB_GO toolchain (the easyconfig's) into the module cache"
+	GOTOOLCHAIN="go$EB_GO" go version </dev/null
+fi
+
 # --- Versions ---------------------------------------------------------------
 export PATH="$PATH:$GOBIN_DIR"
 ver() { # NAME COMMAND...: print the first line of a tool's version, or why not
@@ -110,6 +123,9 @@ ver nfpm modver nfpm
 ver go-licenses modver go-licenses
 ver cyclonedx-gomod modver cyclonedx-gomod
 ver rpm rpm --version
+ver lintian lintian --version
+ver rpmlint sh -c 'rpmlint --version | tail -n1'
+ver "go (easyconfig)" env GOTOOLCHAIN="go$EB_GO" GOPROXY=off go version
 ver man man --version
 ver docker docker --version
 ver go go version

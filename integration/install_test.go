@@ -51,6 +51,26 @@ func TestMakeInstall(t *testing.T) {
 	}
 	rl := filepath.Join(prefix, "bin", "remote-login")
 
+	// Issue 18 item 7: one version string. A build in a checkout says what
+	// git describe says (a release's leading v dropped), not a Go
+	// pseudo-version.
+	t.Run("version is git describe", func(t *testing.T) {
+		out, err := exec.Command("git", "-C", repoRoot, "describe", "--tags", "--always", "--dirty").Output()
+		if err != nil {
+			t.Fatalf("git describe in %s: %v", repoRoot, err)
+		}
+		want := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
+		for _, c := range [][]string{{"docker-credential-remoteyaml", "version"}, {"remote-login", "--version"}} {
+			got, err := exec.Command(filepath.Join(prefix, "bin", c[0]), c[1:]...).Output()
+			if err != nil {
+				t.Fatalf("%s: %v", strings.Join(c, " "), err)
+			}
+			if !strings.HasSuffix(strings.TrimSpace(string(got)), " "+want) {
+				t.Errorf("%s printed %q, want it to end in git describe's %q", strings.Join(c, " "), strings.TrimSpace(string(got)), want)
+			}
+		}
+	})
+
 	t.Run("man pages render without warnings", func(t *testing.T) {
 		if _, err := exec.LookPath("man"); err != nil {
 			t.Skip("man (man-db) is not installed: integration/install-deps.sh installs it")

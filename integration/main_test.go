@@ -227,15 +227,20 @@ func goBin() string {
 	if err != nil {
 		return ""
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) > 0 && strings.TrimSpace(lines[0]) != "" {
-		return strings.TrimSpace(lines[0])
+	// One line each, GOBIN first; GOBIN's line is empty when it is unset, so
+	// the output must not be trimmed before it is split.
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != 2 {
+		return ""
 	}
-	if len(lines) > 1 {
-		first := strings.Split(strings.TrimSpace(lines[1]), string(os.PathListSeparator))[0]
-		return filepath.Join(first, "bin")
+	if gobin := strings.TrimSpace(lines[0]); gobin != "" {
+		return gobin
 	}
-	return ""
+	first := strings.Split(strings.TrimSpace(lines[1]), string(os.PathListSeparator))[0]
+	if first == "" {
+		return ""
+	}
+	return filepath.Join(first, "bin")
 }
 
 func mkdir(parts ...string) string {

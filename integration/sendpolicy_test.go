@@ -150,7 +150,7 @@ func TestSendPolicy_NoCredentialToAttacker(t *testing.T) {
 			"    - URI: " + keyserver + "\n      Auth: " + basic + "\n      Insecure: false\n"},
 		{"library, --insecure, token service plain HTTP on another host", []string{"--insecure", "--password-stdin", "lib"}, libToken + "\n", ""},
 	}
-	remotes := "Remotes:\n    lib:\n        URI: " + hostOf(lib.URL) + "\n        Token: " + libToken + "\n        System: false\n        Exclusive: false\n" +
+	remotes := "Remotes:\n    lib:\n        URI: //" + hostOf(lib.URL) + "\n        Token: " + libToken + "\n        System: false\n        Exclusive: false\n" +
 		"        Keyservers:\n            - URI: " + keyserver + "\n              Skip: false\n              External: true\n              Insecure: false\n"
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -135,7 +135,7 @@ func TestRemoteLoginStatus(t *testing.T) {
 	for _, u := range []string{ks.basicURL, ks.bearerURL} {
 		keyservers += "            - URI: " + u + "\n              Skip: false\n              External: true\n              Insecure: false\n"
 	}
-	e.writeFile(t, e.remoteYAMLPath(), "Active: lib\nRemotes:\n    lib:\n        URI: "+lib.host()+"\n        System: false\n        Exclusive: false\n        Keyservers:\n"+keyservers)
+	e.writeFile(t, e.remoteYAMLPath(), "Active: lib\nRemotes:\n    lib:\n        URI: //"+lib.host()+"\n        System: false\n        Exclusive: false\n        Keyservers:\n"+keyservers)
 	tokenFile := filepath.Join(e.root, "lib-token")
 	e.writeFile(t, tokenFile, goodLib+"\n")
 	secrets := []string{goodLib, expiredLib, ks.token, carolPW}
@@ -225,7 +225,7 @@ func TestRemoteLoginStatus(t *testing.T) {
 	})
 
 	t.Run("an expired JWT", func(t *testing.T) {
-		withOld := strings.Replace(yaml, "Remotes:\n", "Remotes:\n    old:\n        URI: "+lib.host()+"\n        Token: "+expiredLib+"\n        System: false\n        Exclusive: false\n", 1)
+		withOld := strings.Replace(yaml, "Remotes:\n", "Remotes:\n    old:\n        URI: //"+lib.host()+"\n        Token: "+expiredLib+"\n        System: false\n        Exclusive: false\n", 1)
 		if withOld == yaml {
 			t.Fatal("no Remotes: in remote.yaml")
 		}

@@ -54,13 +54,12 @@ func isExecutable(p string) bool {
 	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
-// skipOrFail skips with the reason; REMOTEYAML_INTEGRATION_STRICT=1 makes it a
-// failure, so a CI run cannot pass with a client silently gone.
+// skipOrFail skips with the reason. Whether the skip is allowed is decided
+// in one place for every package: make test reads go test -json through
+// integration/testreport, which fails the run on any skip not listed in
+// integration/allowed-skips.txt (nothing install-deps.sh installs is).
 func skipOrFail(t *testing.T, format string, args ...any) {
 	t.Helper()
-	if os.Getenv("REMOTEYAML_INTEGRATION_STRICT") == "1" {
-		t.Fatalf("REMOTEYAML_INTEGRATION_STRICT=1: "+format, args...)
-	}
 	t.Skipf(format, args...)
 }
 

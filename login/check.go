@@ -3,11 +3,13 @@ package login
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // displayURL shows a URL without user information, query or fragment,
@@ -70,13 +72,76 @@ func (c *Checker) Keyserver(ctx context.Context, t Target, authorization string,
 // Apptainer reach it over plain http; insecure (--insecure) skips TLS
 // verification and falls back to plain http when the remote answers in it.
 func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, remoteInsecure, insecure bool, token string) error {
+	_, err := c.LibraryTokenPlain(ctx, name, remoteURI, remoteInsecure, insecure, token)
+	return err
+}
+
+// LibraryTokenPlain is LibraryToken, telling whether the remote was
+// reached over plain http: a remote stored Insecure: false that only
+// answers so is one Apptainer and SingularityCE will fail to reach (they
+// use https unless the remote says Insecure: true). A refused token's fix
+// names the token page the server has (see TokenPage).
+func (c *Checker) LibraryTokenPlain(ctx context.Context, name, remoteURI string, remoteInsecure, insecure bool, token string) (plain bool, err error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	svcs, plain, err := c.discover(ctx, name, remoteURI, remoteInsecure, insecure)
 	if err != nil {
-		return err
+		return plain, err
 	}
-	return c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
+	err = c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
+	var e *Error
+	if errors.As(err, &e) && e.Refused() {
+		e.Fix = "generate a new access token " + c.TokenPage(ctx, remoteURI, plain, insecure) + " and log in again"
+	}
+	return plain, err
+}
+
+// tokenPages are where the known library servers let a user make a token,
+// in the order they are tried: Sylabs Cloud and Singularity Enterprise
+// (the page the CLIs name), Hinkskalle, Singularity Registry Server.
+var tokenPages = []string{"auth/tokens", "tokens", "token"}
+
+// TokenPage says where to make an access token for the remote: "at URL"
+// for the first page of tokenPages the server has (any answer but a 404,
+// 410 or 5xx; a redirect to its login page counts), else "on the
+// library's web site, URL", which guesses no page. Nothing is sent but
+// GETs without credentials; redirects are not followed.
+func (c *Checker) TokenPage(ctx context.Context, remoteURI string, plain, insecure bool) string {
+	base, err := LibraryURL(remoteURI, plain)
+	if err != nil {
+		return "on the library's web site"
+	}
+	site := "on the library's web site, " + base
+	u, err := url.Parse(base)
+	if err != nil {
+		return site
+	}
+	hc, err := c.client(u.Host, insecure, SendPolicy{Host: u.Host, Insecure: plain || insecure})
+	if err != nil {
+		return site
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	found := make([]bool, len(tokenPages))
+	var wg sync.WaitGroup
+	for i, p := range tokenPages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.get(ctx, hc, JoinURL(base, p), "")
+			if err != nil {
+				return
+			}
+			drain(resp)
+			found[i] = resp.StatusCode < 500 && resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusGone
+		}()
+	}
+	wg.Wait()
+	for i, ok := range found {
+		if ok {
+			return "at " + JoinURL(base, tokenPages[i])
+		}
+	}
+	return site
 }
 
 // Services are what a library remote's service discovery names: each
@@ -86,34 +151,35 @@ func (c *Checker) LibraryToken(ctx context.Context, name, remoteURI string, remo
 type Services map[string]string
 
 // Discover reads the remote's service discovery document,
-// <web URL>/assets/config/config.prod.json. insecure means plain http.
-func (c *Checker) Discover(ctx context.Context, name, remoteURI string, insecure bool) (Services, error) {
+// <web URL>/assets/config/config.prod.json. plain (the remote's Insecure)
+// means plain http; insecure (--insecure) skips TLS verification and falls
+// back to plain http for a remote that speaks no TLS. It tells whether
+// plain http was used, for TokenStatus.
+func (c *Checker) Discover(ctx context.Context, name, remoteURI string, plain, insecure bool) (Services, bool, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	svcs, _, err := c.discover(ctx, name, remoteURI, insecure, false)
-	return svcs, err
+	return c.discover(ctx, name, remoteURI, plain, insecure)
 }
 
 // discover is Discover, where plain (the remote's Insecure) means plain
 // http and insecure (--insecure) skips verification and falls back to
 // plain http for a remote that speaks no TLS; it tells which it used.
 func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, insecure bool) (Services, bool, error) {
-	base := WebURL(remoteURI, plain)
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" {
-		return nil, plain, &Error{Target: name, Kind: KindProtocol, Detail: fmt.Sprintf("the remote's URI %q is not host[/path]", remoteURI),
-			Fix: "fix its URI in remote.yaml (a system remote's in the system remote.yaml)"}
+	base, err := LibraryURL(remoteURI, plain)
+	if err != nil {
+		return nil, plain, uriError(name, remoteURI, err)
 	}
+	u, _ := url.Parse(base) // LibraryURL parsed it
 	hc, err := c.client(u.Host, insecure, SendPolicy{Host: u.Host, Insecure: plain || insecure})
 	if err != nil {
 		return nil, plain, trustError(name, err)
 	}
 	const step = "service discovery"
-	const path = "/assets/config/config.prod.json"
 	var resp *http.Response
 	var body []byte
 	fetch := func(ctx context.Context, plain bool) error {
-		r, err := c.get(ctx, hc, WebURL(remoteURI, plain)+path, "")
+		base, _ := LibraryURL(remoteURI, plain) // read above
+		r, err := c.get(ctx, hc, JoinURL(base, discoveryPath), "")
 		if err != nil {
 			return c.classify(err, name, step, u.Host)
 		}
@@ -130,10 +196,14 @@ func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, i
 	} else {
 		// --insecure also lets a remote that speaks no TLS be reached in
 		// plain HTTP (Hinkskalle under gunicorn never answers a handshake).
-		plain, err = c.overTLS(ctx, name, step, u.Host, strings.TrimPrefix(base, "https://"+u.Host)+path, insecure, fetch)
+		plain, err = c.overTLS(ctx, name, step, u.Host, pathOf(JoinURL(base, discoveryPath)), insecure, fetch)
 	}
 	if err != nil {
 		return nil, plain, err
+	}
+	if resp.StatusCode >= 500 {
+		// A proxy in front of a stopped server answers 502: the URI is right.
+		return nil, plain, serverFailed(name, step, u.Host, resp.StatusCode)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, plain, &Error{Target: name, Step: step, Kind: KindStatus, Status: resp.StatusCode,
@@ -165,11 +235,13 @@ func (c *Checker) discover(ctx context.Context, name, remoteURI string, plain, i
 
 // TokenStatus checks token at the token service svcs names:
 // GET <uri>/v1/token-status with "Bearer <token>", which must answer 200.
-// insecure means the remote is reached over plain http.
-func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insecure bool, svcs Services, token string) error {
+// plain means the remote was reached over plain http (Discover's answer);
+// insecure (--insecure) also allows a plain-http token service and skips
+// TLS verification.
+func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, plain, insecure bool, svcs Services, token string) error {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
-	return c.tokenStatus(ctx, name, remoteURI, insecure, false, svcs, token)
+	return c.tokenStatus(ctx, name, remoteURI, plain, insecure, svcs, token)
 }
 
 // tokenStatus is TokenStatus, where skipVerify (--insecure) also allows a
@@ -177,8 +249,10 @@ func (c *Checker) TokenStatus(ctx context.Context, name, remoteURI string, insec
 func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insecure, skipVerify bool, svcs Services, token string) error {
 	step := "service discovery"
 	host := remoteURI
-	if u, err := url.Parse(WebURL(remoteURI, insecure)); err == nil {
-		host = u.Host
+	if base, err := LibraryURL(remoteURI, insecure); err == nil {
+		if u, err := url.Parse(base); err == nil {
+			host = u.Host
+		}
 	}
 	tokenURI := svcs["token"]
 	if tokenURI == "" {
@@ -199,7 +273,7 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 	}
 	var resp *http.Response
 	check := func(ctx context.Context, plain bool) error {
-		u := tokenURI + "/v1/token-status"
+		u := JoinURL(tokenURI, "v1/token-status")
 		if plain {
 			u = "http://" + strings.TrimPrefix(u, "https://")
 		}
@@ -217,7 +291,7 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 		// A token service that speaks plain HTTP though discovery named
 		// https is said to be one, and asked in plain HTTP with --insecure
 		// (where SendPolicy lets the token go).
-		_, err = c.overTLS(ctx, name, step, tu.Host, tu.Path+"/v1/token-status", skipVerify, check)
+		_, err = c.overTLS(ctx, name, step, tu.Host, pathOf(JoinURL(tokenURI, "v1/token-status")), skipVerify, check)
 	}
 	if err != nil {
 		return err
@@ -232,8 +306,11 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 		// "Invalid Credentials".
 		e.Kind = KindCredential
 		e.Detail = fmt.Sprintf("the token was refused (%s: Invalid Credentials)", statusText(resp.StatusCode))
-		e.Fix = "generate a new access token at " + WebURL(remoteURI, insecure) + "/auth/tokens and log in again"
+		e.Fix = "generate a new access token and log in again"
 	default:
+		if resp.StatusCode >= 500 {
+			return serverFailed(name, step, "the token service "+tu.Host, resp.StatusCode)
+		}
 		e.Detail = fmt.Sprintf("the token service answered %s", statusText(resp.StatusCode))
 		e.Fix = "try again later or ask the library's administrator"
 	}
@@ -242,7 +319,8 @@ func (c *Checker) tokenStatus(ctx context.Context, name, remoteURI string, insec
 
 // ServiceVersion asks a library service for its version as `remote
 // status` does: GET <uri>/version, answered with {"data":{"version":…}}.
-func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (string, error) {
+// insecure (--insecure) skips TLS verification.
+func (c *Checker) ServiceVersion(ctx context.Context, service, uri string, insecure bool) (string, error) {
 	const step = "version check"
 	u, err := url.Parse(uri)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -252,11 +330,11 @@ func (c *Checker) ServiceVersion(ctx context.Context, service, uri string) (stri
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	// No credential rides on a version check: any redirect may be followed.
-	hc, err := c.client(u.Host, false, SendPolicy{Host: u.Host, Insecure: true})
+	hc, err := c.client(u.Host, insecure, SendPolicy{Host: u.Host, Insecure: true})
 	if err != nil {
 		return "", trustError(service, err)
 	}
-	resp, err := c.get(ctx, hc, strings.TrimSuffix(uri, "/")+"/version", "")
+	resp, err := c.get(ctx, hc, JoinURL(uri, "version"), "")
 	if err != nil {
 		return "", c.classify(err, service, step, u.Host)
 	}
@@ -287,12 +365,99 @@ func trustError(target string, err error) *Error {
 	return &Error{Target: target, Kind: KindTLS, Detail: err.Error(), Fix: "fix or remove that file"}
 }
 
-// WebURL is the base URL of a library remote, as Apptainer forms it.
-func WebURL(remoteURI string, insecure bool) string {
-	if insecure {
-		return "http://" + remoteURI
+// discoveryPath is where a library server lists its services.
+const discoveryPath = "assets/config/config.prod.json"
+
+// LibraryURL is the base URL of a library remote, read from its URI as
+// Apptainer and SingularityCE read it (endpoint.Config.GetURL): parsed as
+// a URL, its scheme set to https, or http when plain (the remote's
+// Insecure). So "host[/path]" and "//host:port[/path]" work; "host:port"
+// does not (a scheme "host", or no URL at all for a numeric host), and
+// neither do the CLIs with it: the error says so and names the spelling
+// that works.
+func LibraryURL(remoteURI string, plain bool) (string, error) {
+	u, err := url.Parse(remoteURI)
+	if err == nil && remoteURI != "" {
+		u.Scheme = "https"
+		if plain {
+			u.Scheme = "http"
+		}
+		s := u.String()
+		if v, err := url.Parse(s); err == nil && v.Host != "" && v.Opaque == "" {
+			return s, nil
+		}
 	}
-	return "https://" + remoteURI
+	return "", &URIError{URI: remoteURI}
+}
+
+// URIError is a library remote's URI that Apptainer and SingularityCE
+// cannot use.
+type URIError struct{ URI string }
+
+func (e *URIError) Error() string {
+	return fmt.Sprintf("Apptainer and SingularityCE cannot use the remote's URI %q", e.URI)
+}
+
+// Spelling is the way to write the URI that the CLIs can use, or "".
+func (e *URIError) Spelling() string {
+	host, _, _ := strings.Cut(e.URI, "/")
+	if h, port, ok := strings.Cut(host, ":"); ok && h != "" && port != "" && !strings.Contains(e.URI, "://") {
+		if v, err := LibraryURL("//"+e.URI, false); err == nil && v != "" {
+			return "//" + e.URI
+		}
+	}
+	return ""
+}
+
+// CheckRemoteURI is nil for a library remote URI that Apptainer and
+// SingularityCE can use, else the *Error saying why not and how to write
+// it: a login checks it before asking for a token.
+func CheckRemoteURI(name, remoteURI string) error {
+	if _, err := LibraryURL(remoteURI, false); err != nil {
+		return uriError(name, remoteURI, err)
+	}
+	return nil
+}
+
+// uriError is the *Error of a remote URI that LibraryURL refused.
+func uriError(name, remoteURI string, err error) *Error {
+	e := &Error{Target: name, Kind: KindProtocol, Detail: err.Error(),
+		Fix: "write it as HOST[/PATH], or //HOST:PORT[/PATH] for a port, in remote.yaml (a system remote's in the system remote.yaml)"}
+	var ue *URIError
+	if errors.As(err, &ue) && ue.Spelling() != "" {
+		e.Detail += " (they read HOST:PORT without // as a URL scheme, or refuse it: \"first path segment in URL cannot contain colon\")"
+		e.Fix = "write it as URI: " + ue.Spelling() + " in remote.yaml (a system remote's in the system remote.yaml): `remote add` stores HOST:PORT, which only //HOST:PORT reaches"
+	}
+	return e
+}
+
+// JoinURL joins a path to a service address as URLs join: an address
+// written with a trailing "/" (as servers write their own) gives
+// https://host/v1/token-status, not https://host//v1/token-status.
+func JoinURL(base, elem string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return strings.TrimSuffix(base, "/") + "/" + elem
+	}
+	return u.JoinPath(elem).String()
+}
+
+// serverFailed is a 5xx: the server (or a proxy in front of it) failed,
+// which no change to the URI or the credential fixes.
+func serverFailed(target, step, who string, status int) *Error {
+	return &Error{Target: target, Step: step, Kind: KindStatus, Status: status,
+		Detail: fmt.Sprintf("%s answered %s: the server failed", who, statusText(status)),
+		Fix:    "try again later or ask the library's administrator"}
+}
+
+// pathOf is the path (and query) of a URL, for a probe of the same path
+// on the same host in plain HTTP.
+func pathOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "/"
+	}
+	return u.RequestURI()
 }
 
 func drain(resp *http.Response) {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/textproto"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -101,6 +103,7 @@ func classify(err error, target, step, host string) *Error {
 	var recordErr tls.RecordHeaderError
 	var netErr net.Error
 	var redirErr *RedirectError
+	var malformed textproto.ProtocolError
 	var refusedErr *SendRefusedError
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -117,6 +120,26 @@ func classify(err error, target, step, host string) *Error {
 		if redirErr.LeavesTLS {
 			e.Fix += " (plain http needs --insecure)"
 		}
+	case errors.As(err, &malformed):
+		// The server answered, but with a header net/http refuses (a
+		// control character in its value): it was reached, so this is no
+		// network problem. A challenge there means it wants other
+		// credentials. The header's value is never quoted: it is the
+		// server's text, and may hold anything.
+		name := malformedHeader(string(malformed))
+		if strings.EqualFold(name, "WWW-Authenticate") {
+			e.Kind = KindCredential
+			e.Detail = fmt.Sprintf("%s answered with an authentication challenge whose WWW-Authenticate header holds a control character: the credential was not accepted", host)
+			e.Fix = "check the credential; if it is right, ask the server's administrator to fix that header"
+			break
+		}
+		e.Kind = KindProtocol
+		what := "a malformed HTTP header"
+		if name != "" {
+			what = "a " + name + " header that holds a control character"
+		}
+		e.Detail = fmt.Sprintf("%s answered with %s, which is not HTTP", host, what)
+		e.Fix = "ask the server's administrator to fix it"
 	case errors.As(err, &dnsErr):
 		e.Kind = KindDNS
 		e.Detail = fmt.Sprintf("cannot resolve %s (DNS)", dnsErr.Name)
@@ -162,6 +185,27 @@ func classify(err error, target, step, host string) *Error {
 		e.Fix = "check the address and your network"
 	}
 	return e
+}
+
+// malformedHeader is the name of the header in net/textproto's "malformed
+// MIME header line: "Name: value"" error, canonical, or "" when there is no
+// plain header name in it.
+func malformedHeader(msg string) string {
+	_, quoted, ok := strings.Cut(msg, "line: ")
+	if !ok {
+		return ""
+	}
+	line, err := strconv.Unquote(quoted)
+	if err != nil {
+		return ""
+	}
+	name, _, ok := strings.Cut(line, ":")
+	if !ok || name == "" || strings.IndexFunc(name, func(r rune) bool {
+		return !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
+	}) >= 0 {
+		return ""
+	}
+	return textproto.CanonicalMIMEHeaderKey(name)
 }
 
 func certReason(e x509.CertificateInvalidError) string {

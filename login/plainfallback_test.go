@@ -111,7 +111,7 @@ func TestChecker_PlainWhenTLSStalls(t *testing.T) {
 		run  func(c *Checker) error
 	}{
 		{"library, --insecure", func(c *Checker) error {
-			return c.LibraryToken(context.Background(), "lib", addr, false, true, "tok")
+			return c.LibraryToken(context.Background(), "lib", "//"+addr, false, true, "tok")
 		}},
 		{"registry, --insecure", func(c *Checker) error {
 			return c.Registry(context.Background(), target, "alice", "pw", true)
@@ -144,13 +144,13 @@ func TestChecker_TokenServiceSpeaksPlain(t *testing.T) {
 			lib := httptest.NewTLSServer(libraryHandler(func() string { return "https://" + tokenAddr }))
 			defer lib.Close()
 			c := &Checker{Client: lib.Client(), Timeout: 20 * time.Second}
-			err := c.LibraryToken(context.Background(), "lib", hostOf(lib.URL), false, false, "tok")
+			err := c.LibraryToken(context.Background(), "lib", "//"+hostOf(lib.URL), false, false, "tok")
 			var e *Error
 			if !errors.As(err, &e) || !e.NoTLS || !strings.Contains(err.Error(), tokenAddr+" answers in plain HTTP") || strings.Contains(err.Error(), "check the address") {
 				t.Errorf("err = %v, want one saying the token service %s answers in plain HTTP", err, tokenAddr)
 			}
 			// --insecure: the token service on this machine may be asked in plain HTTP.
-			if err := c.LibraryToken(context.Background(), "lib", hostOf(lib.URL), false, true, "tok"); err != nil {
+			if err := c.LibraryToken(context.Background(), "lib", "//"+hostOf(lib.URL), false, true, "tok"); err != nil {
 				t.Errorf("with --insecure: %v", err)
 			}
 		})

@@ -137,7 +137,7 @@ func TestRedirect_LibraryToPlainHTTP(t *testing.T) {
 			}))
 			defer tls.Close()
 			c := &Checker{Client: tls.Client()}
-			refused(t, c.LibraryToken(context.Background(), "lib", strings.TrimPrefix(tls.URL, "https://"), false, false, "LIB-SECRET"), "LIB-SECRET")
+			refused(t, c.LibraryToken(context.Background(), "lib", "//"+strings.TrimPrefix(tls.URL, "https://"), false, false, "LIB-SECRET"), "LIB-SECRET")
 			plain.check(t)
 		})
 	}

@@ -177,7 +177,7 @@ func TestSendPolicy_LibraryTokenService(t *testing.T) {
 		plain := newPlainServer(t)
 		c := &Checker{Client: lib.Client()}
 		attackerProxy(c, plain)
-		err := c.LibraryToken(context.Background(), "lib", hostOf(lib.URL), false, insecure, "LIB-SECRET")
+		err := c.LibraryToken(context.Background(), "lib", "//"+hostOf(lib.URL), false, insecure, "LIB-SECRET")
 		plain.check(t)
 		var e *Error
 		if !errors.As(err, &e) || e.Kind != KindPlainHTTP || !strings.Contains(err.Error(), "http://attacker.example/auth") || strings.Contains(err.Error(), "LIB-SECRET") {

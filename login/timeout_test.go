@@ -86,7 +86,8 @@ func TestChecker_TimeoutStages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &Checker{Client: srv.Client(), Timeout: 300 * time.Millisecond}
-			_, err := c.Discover(context.Background(), "lib", tt.uri, false)
+			// A library on a port is //host:port, as the CLIs reach one.
+			_, _, err := c.Discover(context.Background(), "lib", "//"+tt.uri, false, false)
 			var e *Error
 			if !errors.As(err, &e) || e.Kind != KindTimeout || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want a timeout saying %q", err, tt.want)

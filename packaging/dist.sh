@@ -4,14 +4,18 @@
 #
 #   remoteyaml-VERSION-OS-ARCH.tar.gz   static binaries for linux/amd64, arm64,
 #                                       ppc64le and darwin/arm64, with man pages,
-#                                       completions, LICENSE, notices, README
-#   remoteyaml_VERSION_ARCH.deb, remoteyaml-VERSION.ARCH.rpm   per linux platform
+#                                       completions; LICENSE, notices, README
+#                                       in share/doc/remoteyaml/
+#   remoteyaml_VERSION_ARCH.deb, remoteyaml-VERSION-1.ARCH.rpm per linux platform
 #   remoteyaml-VERSION-vendored.tar.gz  the source with vendor/: builds offline
+#   remoteyaml-VERSION.eb, spack/remoteyaml/package.py
+#                                       EasyBuild and Spack recipes of this
+#                                       version, with the vendored sha256
 #   remoteyaml-VERSION.cdx.json         CycloneDX SBOM of the module
 #   THIRD_PARTY_NOTICES                 the dependencies' licenses
 #   SHA256SUMS                          over every artifact above
 #
-# Tools: go, git, python3, nfpm, go-licenses, cyclonedx-gomod (pinned by
+# Tools: go, git, python3, rpmbuild (Debian's rpm), nfpm, go-licenses, cyclonedx-gomod (pinned by
 # integration/install-deps.sh, found on PATH or in $(go env GOPATH)/bin).
 set -euo pipefail
 version=${1:?usage: dist.sh VERSION (x.y.z)}
@@ -22,7 +26,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 gobin=$(go env GOBIN); [ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
 export PATH="$PATH:$gobin"
-for tool in git nfpm go-licenses cyclonedx-gomod; do
+for tool in git rpmbuild nfpm go-licenses cyclonedx-gomod; do
 	command -v "$tool" >/dev/null || { echo "dist.sh: $tool is not installed; run integration/install-deps.sh" >&2; exit 1; }
 done
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
@@ -70,6 +74,8 @@ with open(path, "w") as f:
     f.write("\n")
 PY
 
+# A Debian changelog entry for this version, dated by the last commit.
+changelog_date=$(date -u -d "@$epoch" -R)
 for platform in linux/amd64 linux/arm64 linux/ppc64le darwin/arm64; do
 	os=${platform%/*} arch=${platform#*/}
 	name=remoteyaml-$version-$os-$arch
@@ -79,30 +85,59 @@ for platform in linux/amd64 linux/arm64 linux/ppc64le darwin/arm64; do
 	for cmd in docker-credential-remoteyaml remote-login; do
 		GOOS=$os GOARCH=$arch go build -trimpath -ldflags "$ldflags" -o "$stage/bin/$cmd" "./cmd/$cmd"
 	done
+	# Only bin/ and share/ at the top: the tarball unpacks into a prefix
+	# (~/.local, /opt/remoteyaml) like any other.
 	cp -R "$work/share" "$stage/share"
-	cp LICENSE README.md "$out/THIRD_PARTY_NOTICES" "$stage/"
+	mkdir -p "$stage/share/doc/remoteyaml"
+	cp LICENSE README.md "$out/THIRD_PARTY_NOTICES" "$stage/share/doc/remoteyaml/"
 	tarc "$out/$name.tar.gz" -C "$work" "$name"
 	if [ "$os" = linux ]; then
 		# Debian and RPM want man pages compressed.
 		gzip -9n "$stage"/share/man/man1/*.1
-		for packager in deb rpm; do
-			(cd "$stage" && ARCH=$arch PKG_VERSION=$version SOURCE_DATE_EPOCH=$epoch \
-				nfpm package --config "$root/packaging/nfpm.yaml" --packager $packager --target "$out/" >/dev/null)
-		done
+		mkdir -p "$stage/debian"
+		cp packaging/debian/copyright packaging/debian/lintian-overrides "$stage/debian/"
+		printf '%s\n' "remoteyaml ($version) unstable; urgency=medium" "" \
+			"  * Release $version: see https://github.com/remoteyaml/remoteyaml/releases" "" \
+			" -- remoteyaml maintainers <remoteyaml@users.noreply.github.com>  $changelog_date" |
+			gzip -9n >"$stage/debian/changelog.gz"
+		(cd "$stage" && ARCH=$arch PKG_VERSION=$version SOURCE_DATE_EPOCH=$epoch \
+			nfpm package --config "$root/packaging/nfpm.yaml" --packager deb --target "$out/" >/dev/null)
+		# rpmbuild, not nfpm: its payload paths are relative (./usr/bin/…).
+		case $arch in amd64) rpmarch=x86_64 ;; arm64) rpmarch=aarch64 ;; *) rpmarch=$arch ;; esac
+		rpmtop=$work/rpmbuild-$arch
+		SOURCE_DATE_EPOCH=$epoch rpmbuild -bb --quiet --target "$rpmarch-linux" \
+			--define "_topdir $rpmtop" --define "_rpmdir $out" --define "_build_name_fmt %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm" \
+			--define "pkgversion $version" --define "stage $stage" \
+			--define "changelogdate $(date -u -d "@$epoch" '+%a %b %d %Y')" \
+			--define "use_source_date_epoch_as_buildtime 1" --define "clamp_mtime_to_source_date_epoch 1" \
+			packaging/remoteyaml.spec >"$work/rpmbuild-$arch.log" 2>&1 ||
+			{ cat "$work/rpmbuild-$arch.log" >&2; exit 1; }
 	fi
 done
 
-# The source as committed, with vendor/, for build nodes without network:
-# GOFLAGS=-mod=vendor GOPROXY=off make install PREFIX=… (packaging/ has the
-# Spack and EasyBuild recipes that do this).
+# The source as committed, with vendor/ and a VERSION file (the Makefile
+# reads it, so a build from this tarball says $version without VERSION=),
+# for build nodes without network: GOFLAGS=-mod=vendor GOPROXY=off make
+# install PREFIX=… (the Spack and EasyBuild recipes below do this).
 log "vendored source"
 src=$work/src/remoteyaml-$version
 mkdir -p "$src"
 git ls-files -z | xargs -0 cp --parents -t "$src"
 (cd "$src" && go mod vendor)
-tarc "$out/remoteyaml-$version-vendored.tar.gz" -C "$work/src" "remoteyaml-$version"
+echo "$version" >"$src/VERSION"
+vendored=remoteyaml-$version-vendored.tar.gz
+tarc "$out/$vendored" -C "$work/src" "remoteyaml-$version"
+
+# The recipes, from the templates in packaging/, for this version and the
+# sha256 of the vendored tarball just made.
+log "EasyBuild and Spack recipes"
+sum=$(sha256sum "$out/$vendored" | cut -d' ' -f1)
+fill() { sed -e "s/@VERSION@/$version/g" -e "s/@SHA256@/$sum/g" "$1"; }
+fill packaging/easybuild/remoteyaml.eb.in >"$out/remoteyaml-$version.eb"
+mkdir -p "$out/spack/remoteyaml"
+fill packaging/spack/remoteyaml/package.py.in >"$out/spack/remoteyaml/package.py"
 
 rm -rf "$work"
-(cd "$out" && sha256sum -- * >SHA256SUMS)
+(cd "$out" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS)
 log "dist/:"
 (cd "$out" && ls -l)

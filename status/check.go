@@ -31,7 +31,7 @@ const (
 	Unchecked   State = "unchecked"   // no server check exists for this kind of login
 	Refused     State = "refused"     // the server answered and refused the credential
 	Expired     State = "expired"     // its JWT's exp has passed; it was not sent
-	Unreachable State = "unreachable" // DNS, connection, TLS or timeout
+	Unreachable State = "unreachable" // DNS, connection, TLS, proxy or timeout: the server was not reached
 	Failed      State = "failed"      // no secret found, or an answer that is neither yes nor no
 )
 
@@ -61,9 +61,9 @@ type Service struct {
 
 // Prober talks to the servers; *login.Checker is the real one.
 type Prober interface {
-	Discover(ctx context.Context, name, remoteURI string, insecure bool) (login.Services, error)
-	ServiceVersion(ctx context.Context, service, uri string) (string, error)
-	TokenStatus(ctx context.Context, name, remoteURI string, insecure bool, svcs login.Services, token string) error
+	Discover(ctx context.Context, name, remoteURI string, plain, insecure bool) (login.Services, bool, error)
+	ServiceVersion(ctx context.Context, service, uri string, insecure bool) (string, error)
+	TokenStatus(ctx context.Context, name, remoteURI string, plain, insecure bool, svcs login.Services, token string) error
 	Registry(ctx context.Context, t login.Target, username, secret string, plainHTTP bool) error
 	Keyserver(ctx context.Context, t login.Target, authorization string, insecure bool) error
 }
@@ -75,6 +75,13 @@ type Checker struct {
 	Prober  Prober
 	Timeout time.Duration    // per login; zero means DefaultTimeout
 	Now     func() time.Time // the clock JWT expiry is read against; nil means time.Now
+	// Insecure is --insecure, as login takes it: trust the network (no TLS
+	// verification, plain HTTP where a server speaks only that) for every
+	// login, whatever its own Insecure says.
+	Insecure bool
+	// Done, when set, is called with each login's index and result as its
+	// check ends, one call at a time, so the caller can show it at once.
+	Done func(i int, r Result)
 }
 
 // Run checks every login at once, each under its own timeout, and returns
@@ -85,6 +92,7 @@ func (c *Checker) Run(ctx context.Context, logins []Login) []Result {
 		timeout = DefaultTimeout
 	}
 	out := make([]Result, len(logins))
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for i, l := range logins {
 		wg.Add(1)
@@ -92,7 +100,13 @@ func (c *Checker) Run(ctx context.Context, logins []Login) []Result {
 			defer wg.Done()
 			cctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			out[i] = c.check(cctx, l, timeout)
+			r := c.check(cctx, l, timeout)
+			mu.Lock()
+			defer mu.Unlock()
+			out[i] = r
+			if c.Done != nil {
+				c.Done(i, r)
+			}
 		}()
 	}
 	wg.Wait()
@@ -169,7 +183,9 @@ func (c *Checker) fail(r *Result, err error, l Login, timeout time.Duration, rel
 		r.State, r.Detail, r.Fix = Failed, le.Detail, le.Fix
 		r.Status = le.Status
 		switch le.Kind {
-		case login.KindDNS, login.KindConnect, login.KindTLS, login.KindTimeout:
+		case login.KindDNS, login.KindConnect, login.KindTLS, login.KindTimeout, login.KindProxy:
+			// A proxy that failed left the server unreached, as a failed
+			// connection does.
 			r.State = Unreachable
 		}
 	case errors.Is(err, context.DeadlineExceeded):
@@ -185,7 +201,7 @@ func (c *Checker) fail(r *Result, err error, l Login, timeout time.Duration, rel
 // library checks a remote as `remote status` does: discovery, each
 // service's version (in parallel), then the token at the token service.
 func (c *Checker) library(ctx context.Context, l Login) ([]Service, error) {
-	svcs, err := c.Prober.Discover(ctx, l.Target, l.URI, l.Insecure)
+	svcs, plain, err := c.Prober.Discover(ctx, l.Target, l.URI, l.Insecure, c.Insecure)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +215,7 @@ func (c *Checker) library(ctx context.Context, l Login) ([]Service, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := c.Prober.ServiceVersion(ctx, out[i].Name, svcs[out[i].Name])
+			v, err := c.Prober.ServiceVersion(ctx, out[i].Name, svcs[out[i].Name], c.Insecure)
 			if err != nil {
 				var le *login.Error
 				if errors.As(err, &le) {
@@ -212,7 +228,7 @@ func (c *Checker) library(ctx context.Context, l Login) ([]Service, error) {
 			out[i].Version = v
 		}()
 	}
-	err = c.Prober.TokenStatus(ctx, l.Target, l.URI, l.Insecure, svcs, l.Secret)
+	err = c.Prober.TokenStatus(ctx, l.Target, l.URI, plain, c.Insecure, svcs, l.Secret)
 	wg.Wait()
 	return out, err
 }
@@ -225,12 +241,12 @@ func (c *Checker) registry(ctx context.Context, l Login) error {
 			Fix: "fix or remove the entry in remote.yaml"}
 	}
 	t.Raw = l.Target
-	err = c.Prober.Registry(ctx, t, l.Username, l.Secret, l.Insecure)
+	err = c.Prober.Registry(ctx, t, l.Username, l.Secret, l.Insecure || c.Insecure)
 	// A loopback registry that speaks no TLS is stored Insecure: false
 	// (as Docker and Apptainer store it) and reached over plain HTTP, as
 	// remote-login's login does (login.Checker.RegistryLoopback).
 	var le *login.Error
-	if err != nil && !l.Insecure && login.Loopback(t.Host) && errors.As(err, &le) && le.NoTLS {
+	if err != nil && !l.Insecure && !c.Insecure && login.Loopback(t.Host) && errors.As(err, &le) && le.NoTLS {
 		err = c.Prober.Registry(ctx, t, l.Username, l.Secret, true)
 	}
 	return err
@@ -246,7 +262,7 @@ func (c *Checker) keyserver(ctx context.Context, l Login) error {
 	if l.Username != credstore.TokenUser {
 		authz = "Basic " + base64.StdEncoding.EncodeToString([]byte(l.Username+":"+l.Secret))
 	}
-	return c.Prober.Keyserver(ctx, t, authz, l.Insecure)
+	return c.Prober.Keyserver(ctx, t, authz, l.Insecure || c.Insecure)
 }
 
 // when says when t is, from now: "in 3 days, 2026-11-30 08:00 UTC".

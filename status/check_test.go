@@ -55,15 +55,15 @@ func (p *slowProber) wait(ctx context.Context) error {
 	}
 }
 
-func (p *slowProber) Discover(ctx context.Context, _, _ string, _ bool) (login.Services, error) {
-	return login.Services{"token": "https://lib.example/auth"}, p.wait(ctx)
+func (p *slowProber) Discover(ctx context.Context, _, _ string, _, _ bool) (login.Services, bool, error) {
+	return login.Services{"token": "https://lib.example/auth"}, false, p.wait(ctx)
 }
 
-func (p *slowProber) ServiceVersion(context.Context, string, string) (string, error) {
+func (p *slowProber) ServiceVersion(context.Context, string, string, bool) (string, error) {
 	return "v1", nil
 }
 
-func (p *slowProber) TokenStatus(context.Context, string, string, bool, login.Services, string) error {
+func (p *slowProber) TokenStatus(context.Context, string, string, bool, bool, login.Services, string) error {
 	return nil
 }
 

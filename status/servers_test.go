@@ -187,22 +187,22 @@ func TestStatus_realServers(t *testing.T) {
 	yaml := `Active: lib
 Remotes:
     lib:
-        URI: ` + s.host() + `
+        URI: //` + s.host() + `
         Token: ` + libToken + `
         System: false
         Exclusive: false
     old:
-        URI: ` + s.host() + `
+        URI: //` + s.host() + `
         Token: ` + expired + `
         System: false
         Exclusive: false
     wrong:
-        URI: ` + s.host() + `
+        URI: //` + s.host() + `
         Token: not-the-token
         System: false
         Exclusive: false
     notoken:
-        URI: ` + s.host() + `
+        URI: //` + s.host() + `
         System: false
         Exclusive: false
 Credentials:

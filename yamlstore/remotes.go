@@ -196,3 +196,91 @@ func treeSetActive(root *yaml.Node, name string) error {
 	root.Content = append([]*yaml.Node{str("Active"), str(name)}, root.Content...)
 	return nil
 }
+
+// SetRemoteInsecure sets a remote's Insecure, the key `remote add
+// --insecure` writes: with it Apptainer and SingularityCE reach the
+// remote's discovery over plain http. Only the line concerned changes: the
+// value where the key is, else a new line after the last of URI, Token,
+// System and Exclusive (where yaml.Marshal puts it).
+func (d *Document) SetRemoteInsecure(remote string, insecure bool) error {
+	if err := d.ensureTree(); err != nil {
+		return err
+	}
+	r, ok := d.cfg.Remotes[remote]
+	if !ok || r == nil {
+		return fmt.Errorf("%w %q", ErrNoRemote, remote)
+	}
+	if r.Insecure == insecure {
+		return nil
+	}
+	want := cloneConfig(d.cfg)
+	want.Remotes[remote].Insecure = insecure
+	return d.apply(want,
+		func() ([]byte, error) { return d.lineSetRemoteInsecure(remote, insecure) },
+		func(root *yaml.Node) error { return treeSetRemoteInsecure(root, remote, insecure) })
+}
+
+// insecureAfter are the remote keys yaml.Marshal writes before Insecure.
+var insecureAfter = []string{"URI", "Token", "System", "Exclusive"}
+
+func (d *Document) lineSetRemoteInsecure(remote string, insecure bool) ([]byte, error) {
+	t := splitText(d.src)
+	_, ends, err := d.rootLayout(t)
+	if err != nil {
+		return nil, err
+	}
+	_, remotes, ri := mappingValue(d.root, "Remotes")
+	if !isBlock(remotes, yaml.MappingNode) {
+		return nil, errLayout
+	}
+	_, r, i := mappingValue(remotes, remote)
+	if !isBlock(r, yaml.MappingNode) || len(r.Content) == 0 {
+		return nil, errLayout
+	}
+	rEnd := t.pairEnds(remotes, ends[ri]+1)[i]
+	fieldEnds := t.pairEnds(r, rEnd+1)
+	val := strconv.FormatBool(insecure)
+	if _, v, _ := mappingValue(r, "Insecure"); v != nil {
+		e, err := t.replaceValue(v, val)
+		if err != nil {
+			return nil, err
+		}
+		return t.apply([]edit{e}), nil
+	}
+	first := r.Content[0]
+	if first.Line-1 >= len(t.lines) {
+		return nil, errLayout
+	}
+	at := -1
+	for _, k := range insecureAfter {
+		if kn, _, ki := mappingValue(r, k); kn != nil && fieldEnds[ki]+1 > at {
+			at = fieldEnds[ki] + 1
+		}
+	}
+	if at < 0 {
+		return nil, errLayout
+	}
+	line := strings.Repeat(" ", byteCol(t.lines[first.Line-1], first.Column)) + "Insecure: " + val
+	return t.apply([]edit{{at, at, []string{line}}}), nil
+}
+
+func treeSetRemoteInsecure(root *yaml.Node, remote string, insecure bool) error {
+	_, remotes, _ := mappingValue(root, "Remotes")
+	_, r, _ := mappingValue(remotes, remote)
+	if r == nil || r.Kind != yaml.MappingNode {
+		return errLayout
+	}
+	v := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(insecure)}
+	if _, old, _ := mappingValue(r, "Insecure"); old != nil {
+		*old = *v
+		return nil
+	}
+	at := 0
+	for _, k := range insecureAfter {
+		if _, _, ki := mappingValue(r, k); ki >= 0 && 2*(ki+1) > at {
+			at = 2 * (ki + 1)
+		}
+	}
+	r.Content = append(r.Content[:at], append([]*yaml.Node{str("Insecure"), v}, r.Content[at:]...)...)
+	return nil
+}

@@ -42,3 +42,42 @@ func TestDocument_PutRemoteSetActive(t *testing.T) {
 		})
 	}
 }
+
+func TestDocument_SetRemoteInsecure(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		insecure       bool
+	}{
+		{"added after Exclusive, comments and the other remote kept",
+			"# mine\nRemotes:\n    lib:\n        URI: //h:8080 # port\n        Token: t\n        System: false\n        Exclusive: false\n    z:\n        URI: z\n        System: false\n        Exclusive: false\n",
+			"# mine\nRemotes:\n    lib:\n        URI: //h:8080 # port\n        Token: t\n        System: false\n        Exclusive: false\n        Insecure: true\n    z:\n        URI: z\n        System: false\n        Exclusive: false\n", true},
+		{"replaced in place",
+			"Remotes:\n  lib:\n    URI: h\n    Insecure: false\n    System: false\n    Exclusive: false\n",
+			"Remotes:\n  lib:\n    URI: h\n    Insecure: true\n    System: false\n    Exclusive: false\n", true},
+		{"after URI when it is the only key before", "Remotes:\n    lib:\n        URI: h\n", "Remotes:\n    lib:\n        URI: h\n        Insecure: true\n", true},
+		{"flow style falls back to the tree", "{Remotes: {lib: {URI: h, System: false, Exclusive: false}}}\n", "", true},
+		{"already so: unchanged", "Remotes:\n    lib:\n        URI: h\n        Insecure: true\n", "Remotes:\n    lib:\n        URI: h\n        Insecure: true\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Parse([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := d.SetRemoteInsecure("lib", tt.insecure); err != nil {
+				t.Fatal(err)
+			}
+			if tt.want != "" && string(d.Bytes()) != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", d.Bytes(), tt.want)
+			}
+			cfg, err := DecodeStrict(d.Bytes())
+			if err != nil || cfg.Remotes["lib"] == nil || cfg.Remotes["lib"].Insecure != tt.insecure || cfg.Remotes["lib"].URI == "" {
+				t.Errorf("decodes to %+v, %v", cfg, err)
+			}
+		})
+	}
+	d, _ := Parse([]byte("Remotes:\n    a:\n        URI: h\n"))
+	if err := d.SetRemoteInsecure("none", true); err == nil {
+		t.Errorf("no error for a remote that is not there")
+	}
+}

@@ -113,10 +113,13 @@ func runDoctor(c *cli.Context, f *factory, opts *doctorOptions) error {
 		}
 		hosts = []string{h}
 	}
+	// status's check, with the trust a login has (certs.d, SSL_CERT_FILE).
 	checker := &status.Checker{
 		Prober: &login.Checker{Client: f.HTTPClient, UserAgent: "remote-login/" + buildVersion(),
-			Trust: tlsconf.Sources{Home: f.Getenv("HOME"), SystemDirs: f.SystemCertDirs}},
-		Now: f.Now,
+			Trust:   tlsconf.Sources{Home: f.Getenv("HOME"), SystemDirs: f.SystemCertDirs},
+			Timeout: status.DefaultTimeout},
+		Timeout: status.DefaultTimeout,
+		Now:     f.Now,
 	}
 	state := func(host string) doctor.LoginState {
 		l, ok := byHost[host]

@@ -20,8 +20,15 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 	if r == nil {
 		return noRemote(sys, doc.Config(), file.Path, t.Name)
 	}
-	check := func(token string) error {
-		return checker.LibraryToken(ctx, t.Name, r.URI, r.Insecure, opts.Insecure, token)
+	// A URI the CLIs cannot use (host:port) would store a token nothing
+	// uses: say so before asking for one.
+	if err := login.CheckRemoteURI(t.Name, r.URI); err != nil {
+		return failed(err)
+	}
+	plain := false
+	check := func(token string) (err error) {
+		plain, err = checker.LibraryTokenPlain(ctx, t.Name, r.URI, r.Insecure, opts.Insecure, token)
+		return err
 	}
 	if r.Token != "" && !opts.secretGiven() {
 		// The stored token first, as docker login tries stored credentials:
@@ -47,7 +54,7 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 		}
 	}
 	if !opts.secretGiven() && f.IO.CanPrompt() {
-		writeLine(f.IO.Err, "Generate an access token at %s/auth/tokens, and paste it here.", login.WebURL(r.URI, r.Insecure))
+		writeLine(f.IO.Err, "Generate an access token %s, and paste it here.", checker.TokenPage(ctx, r.URI, r.Insecure, opts.Insecure))
 		writeLine(f.IO.Err, "Token entered will be hidden for security.")
 	}
 	token, err := opts.secret(f, "Access Token: ")
@@ -58,16 +65,30 @@ func loginLibrary(ctx context.Context, f *factory, opts *loginOptions, file *yam
 		return keptOld(err, r.Token != "")
 	}
 	// Copy the system remotes in first, as the programs do on login: the
-	// token goes into the user file, on the remote's copy there.
+	// token goes into the user file, on the remote's copy there. A remote
+	// that answered only in plain http gets Insecure: true there (the CLIs
+	// drop a system remote's Insecure when they copy it), or they would
+	// use https with the token and fail.
+	madeInsecure := false
 	if err := file.Update(func(d *yamlstore.Document) error {
 		if err := sys.Sync(d); err != nil {
 			return err
 		}
-		return d.SetToken(t.Name, token)
+		if err := d.SetToken(t.Name, token); err != nil {
+			return err
+		}
+		if u := d.Config().Remotes[t.Name]; plain && u != nil && !u.Insecure {
+			madeInsecure = true
+			return d.SetRemoteInsecure(t.Name, true)
+		}
+		return nil
 	}); err != nil {
 		return storeFailed(t.Raw, "token", err)
 	}
 	writeLine(f.IO.Out, "Access Token Verified! Token stored in %s (library remote %s).", file.Path, t.Name)
+	if madeInsecure {
+		writeLine(f.IO.Err, "Set Insecure: true on remote %s, as `apptainer remote add --insecure` does: it answers only in plain HTTP, which Apptainer and SingularityCE use only then.", t.Name)
+	}
 	return nil
 }
 

@@ -73,7 +73,7 @@ func TestMachine_StartingHomes(t *testing.T) {
 				if err := os.MkdirAll(filepath.Join(sysconf, p.kind), 0o755); err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(filepath.Join(sysconf, p.kind, "remote.yaml"), []byte(systemYAML(p.active, ls.host())), 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(sysconf, p.kind, "remote.yaml"), []byte(systemYAML(p.active, "//"+ls.host())), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				bin := standin.Install(t, p.kind, sysconf)

@@ -38,6 +38,13 @@ const safety = 60 * time.Second
 
 func startPTY(t *testing.T, f *factory, args ...string) *ptySession {
 	t.Helper()
+	return startPTYOut(t, f, false, args...)
+}
+
+// startPTYOut is startPTY, with stdout on the terminal too when outOnTTY,
+// as a user at a shell who does not redirect it sees it.
+func startPTYOut(t *testing.T, f *factory, outOnTTY bool, args ...string) *ptySession {
+	t.Helper()
 	scan := secretscan.For(t)
 	master, tty, err := pty.Open()
 	if err != nil {
@@ -66,6 +73,9 @@ func startPTY(t *testing.T, f *factory, args ...string) *ptySession {
 		f = defaultFactory()
 	}
 	f.IO = &IOStreams{In: tty, Out: &s.stdout, Err: tty}
+	if outOnTTY {
+		f.IO.Out = tty
+	}
 	go func() { s.done <- run(append([]string{"remote-login"}, args...), f) }()
 	t.Cleanup(func() { master.Close(); tty.Close() })
 	// Runs before the scan's check (cleanups run last first).
@@ -170,7 +180,7 @@ func TestPrompt_LibraryReplace(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t)
 			ls := newLibraryServer(t, false)
-			e.writeRemoteYAML(t, libraryYAML(ls.host(), tt.stored, true))
+			e.writeRemoteYAML(t, libraryYAML("//"+ls.host(), tt.stored, true))
 			before := e.readRemoteYAML(t)
 			s := startPTY(t, nil, "lib")
 			if tt.answer != "" {

@@ -59,7 +59,7 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(sysconf, tt.sysDir), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(sysconf, tt.sysDir, "remote.yaml"), []byte(systemYAML(tt.active, ls.host())), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(sysconf, tt.sysDir, "remote.yaml"), []byte(systemYAML(tt.active, "//"+ls.host())), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			fakeProgram(t, tt.program, tt.version, sysconf)
@@ -88,7 +88,7 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 			f.HTTPClient = ls.Client()
 
 			r := runCmd(t, "", f, "list")
-			if r.code != 0 || !regexp.MustCompile(tt.active+` +`+regexp.QuoteMeta(ls.host())+` +YES +YES +NO`).MatchString(r.stdout) {
+			if r.code != 0 || !regexp.MustCompile(tt.active+` +`+regexp.QuoteMeta("//"+ls.host())+` +YES +YES +NO`).MatchString(r.stdout) {
 				t.Fatalf("list before login: exit %d; want %s Active, GLOBAL, no token", r.code, tt.active)
 			}
 
@@ -109,7 +109,7 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 				t.Errorf("Active = %q, want the system's %q", cfg.Active, tt.active)
 			}
 			got := cfg.Remotes[tt.active]
-			if got == nil || !got.System || got.Token != goodToken || got.URI != ls.host() {
+			if got == nil || !got.System || got.Token != goodToken || got.URI != "//"+ls.host() {
 				t.Errorf("remote %s = %+v, want the system remote with System: true and the token", tt.active, got)
 			}
 			if o := cfg.Remotes["OtherSys"]; o == nil || !o.System || o.URI != "other.example.com" {
@@ -123,7 +123,7 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 			}
 
 			r = runCmd(t, "", f, "list")
-			if r.code != 0 || !regexp.MustCompile(tt.active+` +`+regexp.QuoteMeta(ls.host())+` +YES +YES +YES +NO`).MatchString(r.stdout) {
+			if r.code != 0 || !regexp.MustCompile(tt.active+` +`+regexp.QuoteMeta("//"+ls.host())+` +YES +YES +YES +NO`).MatchString(r.stdout) {
 				t.Errorf("list after login: exit %d; want %s Active, GLOBAL, with a token", r.code, tt.active)
 			}
 

@@ -34,7 +34,7 @@ func TestLogin_TargetsAsTyped(t *testing.T) {
 			exitOK, "Login Succeeded: keyserver " + ks.URL + "/pks/lookup", "- URI: " + ks.URL + "/pks/lookup\n"},
 		{"https:// URL that is neither", "", ks.Client(), "ks-token-77\n", []string{"--password-stdin", ks.URL + "/pks/lookup"},
 			exitUsage, "for a registry give docker://" + ksHost + ", for a keyserver hkps://" + ksHost + "/pks/lookup", ""},
-		{"a remote name is a library remote", libraryYAML(lib.host(), "", true), nil, goodToken + "\n", []string{"--password-stdin", "lib"},
+		{"a remote name is a library remote", libraryYAML("//"+lib.host(), "", true), nil, goodToken + "\n", []string{"--password-stdin", "lib"},
 			exitOK, "Token stored in", "Token: " + goodToken},
 		{"a word that is no host and no remote", "", nil, "", []string{"nosuch"},
 			exitFailed, "nosuch: no remote of that name", ""},
