@@ -97,10 +97,11 @@ integration: build $(BIN)/testreport
 test: $(BIN)/testreport
 	MAKE='$(MAKE)' TESTLOGS='$(TESTLOGS)' bash integration/run-tests.sh
 
-# Go benchmarks of yamlstore, then the whole-process benchmark against the
-# floor (bench/run.sh; the keyring comparison is bench/keyring.sh).
+# Go benchmarks of yamlstore and credstore (list), then the whole-process
+# benchmark against the floor (bench/run.sh; the keyring comparison is
+# bench/keyring.sh).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./yamlstore/...
+	$(GO) test -run '^$$' -bench . -benchmem ./yamlstore/... ./credstore/
 	bash bench/run.sh
 
 # Every fuzz target in the module (found by integration/fuzz.sh, each

@@ -7,9 +7,9 @@ require (
 	github.com/docker/docker-credential-helpers v0.9.12
 	github.com/urfave/cli/v2 v2.27.7
 	github.com/zalando/go-keyring v0.2.8
+	go.yaml.in/yaml/v4 v4.0.0
 	golang.org/x/sys v0.27.0
 	golang.org/x/term v0.26.0
-	gopkg.in/yaml.v3 v3.0.1
 	oras.land/oras-go/v2 v2.5.0
 )
 

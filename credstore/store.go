@@ -417,10 +417,12 @@ func encodeAuth(user, secret string) (string, error) {
 
 func decodeAuth(auth string) (user, secret string, err error) {
 	scheme, val, _ := strings.Cut(auth, " ")
-	switch strings.ToLower(scheme) {
-	case "bearer":
+	// EqualFold, not ToLower: list decodes every login, and ToLower
+	// allocates for "Basic".
+	switch {
+	case strings.EqualFold(scheme, "bearer"):
 		return TokenUser, val, nil
-	case "basic":
+	case strings.EqualFold(scheme, "basic"):
 		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(val))
 		if err != nil {
 			return "", "", errors.New("its Auth is not valid base64; log in again")

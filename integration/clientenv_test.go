@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/remoteyaml/remoteyaml/internal/secretscan"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // clientEnv is one user's world for one test: a temp HOME with the XDG dirs,

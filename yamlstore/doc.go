@@ -31,13 +31,13 @@
 //   - fast.go reads the layouts Apptainer, SingularityCE, remoteyaml and
 //     people write: block style at any indentation, plain and quoted
 //     scalars, blank lines, comments on their own lines and beside keys. A
-//     get takes only its Config (fastDecode); an edit also takes a yaml.v3
-//     node tree with the lines and columns yaml.v3 would give (fastParse).
+//     get takes only its Config (fastDecode); an edit also takes a go-yaml v4
+//     node tree with the lines and columns go-yaml v4 would give (fastParse).
 //     On anything else, including every error, it gives up.
-//   - yaml.v3 reads everything else (anchors, flow style, CRLF, escapes,
+//   - go-yaml v4 reads everything else (anchors, flow style, CRLF, escapes,
 //     non-ASCII values, multi-line scalars), strictly, and reports the
 //     errors. It is also the fast path's judge: FuzzFastParse and
-//     FuzzFastDecode check that whatever the fast path accepts, yaml.v3
+//     FuzzFastDecode check that whatever the fast path accepts, go-yaml v4
 //     decodes to the same Config and node tree.
 //
 // The line edits (lines.go, edits.go) find what to change through that node

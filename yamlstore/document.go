@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Document is the text of one remote.yaml together with what it decodes to.
@@ -239,7 +239,17 @@ func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(ro
 	return errors.New("the edit could not be expressed in this file's layout; nothing was written")
 }
 
-var errTooLarge = fmt.Errorf("%w: the edit would make it larger than %d MiB; nothing was written", ErrInvalid, MaxSize>>20)
+// errTooLarge is an ErrInvalid built without fmt at package init, which
+// every helper start pays for.
+var errTooLarge error = tooLarge{}
+
+type tooLarge struct{}
+
+func (tooLarge) Error() string {
+	return fmt.Sprintf("%v: the edit would make it larger than %d MiB; nothing was written", ErrInvalid, MaxSize>>20)
+}
+
+func (tooLarge) Unwrap() error { return ErrInvalid }
 
 // safeLines runs a line edit on text it can split into lines the way
 // YAML does. A lone CR is a YAML line break but not one of ours, so such

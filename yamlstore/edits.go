@@ -4,13 +4,13 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Apptainer writes sequence items four columns deeper than their key.
 const apptainerIndent = 4
 
-// scalar renders v as yaml.v3 would write it (plain where that is safe,
+// scalar renders v as go-yaml v4 would write it (plain where that is safe,
 // quoted otherwise), on one line.
 func scalar(v string) (string, error) { return styled(v, 0) }
 

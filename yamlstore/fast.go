@@ -6,18 +6,18 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // fastParse decodes the layout Apptainer, SingularityCE, remoteyaml and
 // people write (block style, any indentation, plain and quoted scalars,
-// blank lines, comments on their own lines and beside keys) without yaml.v3,
+// blank lines, comments on their own lines and beside keys) without go-yaml v4,
 // which costs about 8 µs per login: a credential helper is started once per
 // lookup, so decoding is most of its run time. It builds the same Config
-// and a node tree with the same kinds, values, lines and columns yaml.v3
+// and a node tree with the same kinds, values, lines and columns go-yaml v4
 // would give, so the line edits work on it unchanged. Anything it does not
 // recognise, including every error, makes it give up (ok == false) and
-// the caller uses yaml.v3; FuzzFastParse checks both agree.
+// the caller uses go-yaml v4; FuzzFastParse checks both agree.
 func fastParse(data []byte) (cfg Config, root *yaml.Node, ok bool) {
 	return fastParseMode(data, true)
 }
@@ -110,9 +110,10 @@ func (p *fparser) peek() (l fline, more bool) {
 // advance moves past the current line.
 func (p *fparser) advance() { p.have = false }
 
-// printable reports whether s is printable ASCII only: yaml.v3 refuses
-// control characters, and reads some Unicode as line breaks. It tests eight
-// bytes at a time, as this runs over every byte of the file.
+// printable reports whether s is printable ASCII only: go-yaml v4 refuses
+// most control characters, and reads some Unicode as line breaks; on the
+// rest (DEL, which v4 takes) the fast path gives up and v4 decides. It
+// tests eight bytes at a time, as this runs over every byte of the file.
 func printable(s []byte) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for len(s) >= 8 {
@@ -132,7 +133,7 @@ func printable(s []byte) bool {
 	return true
 }
 
-// commentText reports whether a whole-line comment holds only text yaml.v3
+// commentText reports whether a whole-line comment holds only text go-yaml v4
 // takes as one comment: printable ASCII, or UTF-8 for people's names and
 // languages, but none of what YAML reads as a line break (U+0085, U+2028,
 // U+2029), a byte order mark, or a non-printable character.
@@ -263,7 +264,12 @@ var special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "
 // byte of every value is looked up.
 var plainByte = func() (t [256]bool) {
 	for c := 0; c < 256; c++ {
-		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:/@+=- ", byte(c)) >= 0
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	// Set one by one, not by a string search per byte: this runs at every
+	// helper start.
+	for _, c := range []byte("._:/@+=- ") {
+		t[c] = true
 	}
 	return t
 }()
@@ -295,7 +301,7 @@ func numberLike(v string) bool {
 	if c := v[0]; !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
 		return false // every YAML number and timestamp starts so
 	}
-	// yaml.v3 drops underscores before it resolves a number (YAML 1.1).
+	// go-yaml v4 drops underscores before it resolves a number (YAML 1.1).
 	if u := strings.ReplaceAll(v, "_", ""); u != v && u != "" && numberLike(u) {
 		return true
 	}
@@ -308,7 +314,7 @@ func numberLike(v string) bool {
 	return len(v) > 4 && v[4] == '-' && strings.Trim(v[:4], "0123456789") == ""
 }
 
-// plainString reports whether v is a plain scalar that yaml.v3 would
+// plainString reports whether v is a plain scalar that go-yaml v4 would
 // decode into a string field as exactly v.
 func plainString(v string) bool {
 	if v == "" {

@@ -89,7 +89,8 @@ func TestFile_RefusesInvalidAndLeavesIt(t *testing.T) {
 		{"unknown key", "Active: x\nRemotes: {}\nBogus: 1\n", `line 3: unknown key "Bogus"`},
 		{"unknown key in a login", "Credentials:\n    - URI: docker://a\n      Secret: x\n", `line 3: unknown key "Secret"`},
 		{"duplicate key", "Active: x\nActive: y\n", `line 2: mapping key "Active" already defined`},
-		{"not yaml", "Active: [\n", "line 1"},
+		// go-yaml v4 places an unclosed flow sequence where the input ends.
+		{"not yaml", "Active: [\n", "line 2: did not find expected node content"},
 		{"lower-case key", "active: x\n", `unknown key "active"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

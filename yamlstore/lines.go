@@ -5,12 +5,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // This file holds the line edits: changes expressed as replaced, inserted
 // and deleted lines of the original text, found through the line and column
-// numbers of the yaml.v3 node tree. Anything outside the block layout that
+// numbers of the go-yaml v4 node tree. Anything outside the block layout that
 // Apptainer, SingularityCE and people write returns errLayout, and the
 // caller falls back to editing the node tree.
 
@@ -127,7 +127,7 @@ func (t text) docEnd(start int) int {
 	return len(t.lines)
 }
 
-// byteCol converts yaml.v3's 1-based rune column to a byte offset in line.
+// byteCol converts go-yaml v4's 1-based rune column to a byte offset in line.
 func byteCol(line string, col int) int {
 	off := 0
 	for n := 1; n < col && off < len(line); n++ {

@@ -7,8 +7,9 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Config mirrors remote.Config of Apptainer and SingularityCE: the same keys,
@@ -58,8 +59,10 @@ var (
 	ErrNoRemote = errors.New("no such remote")
 )
 
-// DecodeStrict decodes data the way Apptainer ≥1.3 and SingularityCE ≥4.0
-// do (a yaml.v3 Decoder with KnownFields). A file with no document at all
+// DecodeStrict decodes data the way Apptainer ≥1.5 and SingularityCE ≥4.4
+// do (go-yaml v4's v3-compatible Decoder with KnownFields; their earlier
+// releases used gopkg.in/yaml.v3, which answers differently on a few
+// hand-made files: TestDecodeStrict_AnswersAsGoYAMLv4). A file with no document at all
 // (empty, or only comments) decodes to the zero Config: it holds no logins,
 // and every edit turns it into a file the real programs accept.
 func DecodeStrict(data []byte) (Config, error) {
@@ -82,15 +85,19 @@ func decodeFull(data []byte) (Config, error) {
 	return c, nil
 }
 
-var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+// unknownField is compiled on first use: only a refused file needs it, and
+// compiling it at package init cost every helper call 28,000 instructions.
+var unknownField = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`field (\S+) not found in type \S+`)
+})
 
-// oneLine turns yaml.v3's multi-line error lists into one line, and names
+// oneLine turns go-yaml v4's multi-line error lists into one line, and names
 // an unknown key the way a user can act on.
 func oneLine(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
 	msg = strings.ReplaceAll(msg, "\n  ", "; ")
 	msg = strings.ReplaceAll(msg, "\n", " ")
-	msg = unknownField.ReplaceAllString(msg, `unknown key "$1" (Apptainer and SingularityCE reject it: remove it or fix its spelling)`)
+	msg = unknownField().ReplaceAllString(msg, `unknown key "$1" (Apptainer and SingularityCE reject it: remove it or fix its spelling)`)
 	return msg
 }

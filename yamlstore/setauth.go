@@ -3,7 +3,7 @@ package yamlstore
 import (
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // SetAuth sets the Auth of the i-th Credentials entry and touches no other

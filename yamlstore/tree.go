@@ -3,11 +3,11 @@ package yamlstore
 import (
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // The tree edits below are the fallback for layouts the line edits do not
-// handle. They change the node tree, which yaml.v3 then re-encodes: content,
+// handle. They change the node tree, which go-yaml v4 then re-encodes: content,
 // comments and key order survive, spacing and quoting may not.
 
 func str(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
@@ -45,7 +45,7 @@ func nodeIndexes(seq *yaml.Node, idx []int) []int {
 	return out
 }
 
-// nullsExplicit writes empty nulls as "null": yaml.v3 would re-encode an
+// nullsExplicit writes empty nulls as "null": go-yaml v4 would re-encode an
 // empty null in flow style as an empty quoted string, which is no null.
 func nullsExplicit(n *yaml.Node) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" {

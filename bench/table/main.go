@@ -11,6 +11,12 @@
 //	time.tsv   action layout entries command runs median mean p10 p90 min (ms)
 //	instr.tsv  action layout entries command instructions
 //	rss.tsv    action layout entries command max-RSS-KiB
+//
+// and, when present, prints two more tables (issue 20):
+//
+//	contention.tsv  name value (bench/storm's output)
+//	startup.tsv     package instructions (bench/noop importing it; the
+//	                first line is the bare noop)
 package main
 
 import (
@@ -23,12 +29,13 @@ import (
 	"strings"
 )
 
-// Targets of issue 13: time ratios to the floor by action and entries;
-// max RSS ratio at the sizes it names.
+// Targets of issues 13 and 20: time ratios to the floor by action and
+// entries; max RSS ratio at the sizes it names.
 var (
 	timeTargets = map[string]map[int]float64{
 		"get":   {10: 1.2, 1000: 1.5, 10000: 4},
 		"store": {10: 2, 1000: 3, 10000: 10},
+		"list":  {10: 1.25, 1000: 1.6},
 	}
 	rssTarget = map[int]float64{10: 2, 1000: 2}
 )
@@ -118,10 +125,90 @@ func main() {
 			r.action, r.layout, thousands(r.entries), h[1], h[3], h[4], fl[1], tr, noop,
 			mega(hi), mega(fi), ir, hr, fr, rr, strings.Join(marks, " · "))
 	}
+	cm, ct, cmiss := contention(filepath.Join(*dir, "contention.tsv"))
+	met, total, misses = met+cm, total+ct, append(misses, cmiss...)
+	startup(filepath.Join(*dir, "startup.tsv"))
 	fmt.Println()
 	fmt.Printf("Targets met: %d of %d.\n", met, total)
 	for _, m := range misses {
 		fmt.Println("- missed:", m)
+	}
+}
+
+// contention prints bench/storm's figures beside issue 20's targets.
+func contention(path string) (met, total int, misses []string) {
+	v := map[string]string{}
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return 0, 0, nil
+	}
+	check(err)
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		k, val, _ := strings.Cut(l, "\t")
+		v[k] = val
+	}
+	num := func(k string) float64 {
+		f, err := strconv.ParseFloat(v[k], 64)
+		check(err)
+		return f
+	}
+	mark := func(name string, ok bool, got, target string) string {
+		total++
+		if ok {
+			met++
+			return "✅"
+		}
+		misses = append(misses, fmt.Sprintf("contention: %s %s, target %s", name, got, target))
+		return "❌"
+	}
+	fmt.Println()
+	fmt.Println("Contention (apptainer layout, 10 logins): 64 stores of distinct logins started at once while 8 readers run gets,")
+	fmt.Println("the helper's and the floor's by turns; against the same 64 stores one after another. Medians over the rounds.")
+	fmt.Println()
+	fmt.Println("| figure | measured | target | |")
+	fmt.Println("|---|---:|---:|---|")
+	landed, started, _ := strings.Cut(v["landed"], "/")
+	fmt.Printf("| stores that landed | %s of %s | all | %s |\n", landed, started, mark("stores landed", landed == started, v["landed"], "all"))
+	r := num("ratio")
+	fmt.Printf("| wall: storm / sequential (%s ms / %s ms) | %.2f× | ≤1.5× | %s |\n", v["storm-ms"], v["seq-ms"], r,
+		mark("wall time of the storm", r <= 1.5, fmt.Sprintf("%.2f× the sequential stores' (without readers: %.2f×)", r, num("alone-ratio")), "1.5×"))
+	fmt.Printf("| wall: the same storm without readers / sequential (%s ms / %s ms): what the lock alone costs | %.2f× | – | |\n",
+		v["alone-ms"], v["seq-ms"], num("alone-ratio"))
+	p := num("storm-p99-ms") / num("idle-p50-ms")
+	fmt.Printf("| helper get p99 during the storm / idle median (%s ms / %s ms; idle p99 %s ms) | %.2f× | ≤3× | %s |\n",
+		v["storm-p99-ms"], v["idle-p50-ms"], v["idle-p99-ms"], p,
+		mark("p99 get during the storm", p <= 3, fmt.Sprintf("%.2f× an idle get (the floor's: %.2f×)", p, num("floor-storm-p99-ms")/num("floor-idle-p50-ms")), "3×"))
+	fmt.Printf("| floor get p99 during the storm / idle median (%s ms / %s ms): what sharing 2 cores with 72 processes costs any reader | %.2f× | – | |\n",
+		v["floor-storm-p99-ms"], v["floor-idle-p50-ms"], num("floor-storm-p99-ms")/num("floor-idle-p50-ms"))
+	fmt.Printf("| helper get median during the storm | %s ms | – | %s gets |\n", v["storm-p50-ms"], v["gets"])
+	return met, total, misses
+}
+
+// startup prints what each package's init adds to a program that does
+// nothing, in instructions.
+func startup(path string) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return
+	}
+	check(err)
+	ls := strings.Split(strings.TrimSpace(string(data)), "\n")
+	fmt.Println()
+	fmt.Println("Start-up: callgrind's instructions of bench/noop importing one package, less the bare noop's (the package's init")
+	fmt.Println("and that of its dependencies the runtime does not already have; shared ones count in each row).")
+	fmt.Println()
+	fmt.Println("| package | instructions | added by the import |")
+	fmt.Println("|---|---:|---:|")
+	var base float64
+	for i, l := range ls {
+		name, val, _ := strings.Cut(l, "\t")
+		f := floats([]string{val})[0]
+		if i == 0 {
+			base = f
+			fmt.Printf("| %s | %s | – |\n", name, thousands(int(f)))
+			continue
+		}
+		fmt.Printf("| %s | %s | %s |\n", name, thousands(int(f)), thousands(int(f-base)))
 	}
 }
 
@@ -167,6 +254,9 @@ func mega(v float64) string {
 }
 
 func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

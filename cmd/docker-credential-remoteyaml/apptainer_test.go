@@ -13,7 +13,7 @@ import (
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // fakeApptainer is the test binary standing in for `apptainer registry

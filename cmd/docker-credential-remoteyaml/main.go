@@ -28,7 +28,13 @@ func main() {
 	debug.SetMemoryLimit(256 << 20)
 	credentials.Name = "docker-credential-remoteyaml"
 	credentials.Package = "github.com/remoteyaml/remoteyaml"
-	credentials.Version = buildVersion()
+	if len(os.Args) == 2 && (os.Args[1] == "version" || os.Args[1] == "--version" || os.Args[1] == "-v") {
+		// Reading the build info costs 19,000 instructions: only the
+		// version action shows it.
+		credentials.Version = buildVersion()
+	}
+	// The machine model without running any program: which of Apptainer
+	// and SingularityCE is installed decides which remote.yaml is read.
 	m := machine.Probe(machine.Env{Getenv: os.Getenv, LookPath: exec.LookPath})
 	if len(os.Args) == 2 && (os.Args[1] == "store" || os.Args[1] == "erase") {
 		// A change goes where Apptainer reads: with only ~/.singularity, it
