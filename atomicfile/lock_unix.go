@@ -5,6 +5,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -41,19 +42,24 @@ func localLock(path string) chan struct{} {
 // a back-off left the lock idle between tries, and 64 helpers storing at
 // once took 3 to 4 times as long as the same stores one after another
 // (bench/run.sh, contention). The returned func releases it.
-func Lock(path string, timeout time.Duration) (func(), error) {
+// lockFile is the lock file, open for reading and writing while the lock is
+// held: a writer may leave a note there for the next reader (yamlstore
+// records its last write of remote.yaml). Read and write it only through
+// lockFile, and never close it: closing any descriptor of the file drops
+// the process's lock.
+func Lock(path string, timeout time.Duration) (unlock func(), lockFile *os.File, err error) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	sem := localLock(path)
 	select {
 	case sem <- struct{}{}:
 	case <-timer.C:
-		return nil, lockTimeout(path, timeout)
+		return nil, nil, lockTimeout(path, timeout)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		<-sem
-		return nil, fmt.Errorf("opening lock file %s: %w", path, unwrapPath(err))
+		return nil, nil, fmt.Errorf("opening lock file %s: %w", path, unwrapPath(err))
 	}
 	// Root (sudo -E docker login) must not leave a lock file the user
 	// cannot open: it is the directory owner's.
@@ -68,9 +74,9 @@ func Lock(path string, timeout time.Duration) (func(), error) {
 	case err := <-done:
 		if err != nil {
 			release()
-			return nil, fmt.Errorf("locking %s: %w", path, unwrapPath(err))
+			return nil, nil, fmt.Errorf("locking %s: %w", path, unwrapPath(err))
 		}
-		return release, nil
+		return release, f, nil
 	case <-timer.C:
 		// A waiting fcntl cannot be called off. Until it returns, this
 		// process keeps the semaphore: closing any descriptor of the file
@@ -80,7 +86,7 @@ func Lock(path string, timeout time.Duration) (func(), error) {
 			<-done
 			release()
 		}()
-		return nil, lockTimeout(path, timeout)
+		return nil, nil, lockTimeout(path, timeout)
 	}
 }
 
@@ -94,6 +100,38 @@ func waitLock(f *os.File) error {
 			return err
 		}
 	}
+}
+
+// LockPath is the lock file remoteyaml's writers of target share: ".NAME.lock"
+// beside it (target has its links resolved).
+func LockPath(target string) string {
+	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".lock")
+}
+
+// ReadLock reads at most max bytes of the lock file at lockPath without
+// taking the lock, for a reader that takes none and wants the note a
+// writer left there (see Lock). While a goroutine of this process holds
+// the lock it reads nothing: closing the descriptor it would open would
+// drop that goroutine's lock. A missing or odd lock file reads as nothing.
+func ReadLock(lockPath string, max int) []byte {
+	sem := localLock(lockPath)
+	select {
+	case sem <- struct{}{}:
+		defer func() { <-sem }()
+	default:
+		return nil
+	}
+	fh, err := os.OpenFile(lockPath, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
+	}
+	defer fh.Close()
+	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	buf := make([]byte, max)
+	n, _ := io.ReadFull(fh, buf)
+	return buf[:n]
 }
 
 func lockTimeout(path string, d time.Duration) error {

@@ -66,7 +66,7 @@ var errMoved = errors.New("the file changed during the update")
 // what gets replaced. A missing directory is created (MkdirOwned). A
 // read-only file (no owner write bit) is refused before edit runs.
 func Update(path string, o Options, edit func(data []byte, st State) ([]byte, Op, error)) error {
-	target, unlock, err := LockFile(path, o.Timeout)
+	target, _, unlock, err := LockFile(path, o.Timeout)
 	if err != nil {
 		return err
 	}
@@ -75,26 +75,26 @@ func Update(path string, o Options, edit func(data []byte, st State) ([]byte, Op
 }
 
 // LockFile resolves path's links, creates its directory if missing and
-// takes the lock remoteyaml's writers of that file share (".NAME.lock"
-// beside the file). target is the file to edit.
-func LockFile(path string, timeout time.Duration) (target string, unlock func(), err error) {
+// takes the lock remoteyaml's writers of that file share (LockPath: ".NAME.lock"
+// beside the file). target is the file to edit; lockFile is the held lock
+// file (see Lock), for a writer that leaves a note for the next reader.
+func LockFile(path string, timeout time.Duration) (target string, lockFile *os.File, unlock func(), err error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	if err := MkdirOwned(filepath.Dir(path)); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if target, err = ResolveLinks(path); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	dir, base := filepath.Dir(target), filepath.Base(target)
-	if err := MkdirOwned(dir); err != nil {
-		return "", nil, err
+	if err := MkdirOwned(filepath.Dir(target)); err != nil {
+		return "", nil, nil, err
 	}
-	if unlock, err = Lock(filepath.Join(dir, "."+base+".lock"), timeout); err != nil {
-		return "", nil, err
+	if unlock, lockFile, err = Lock(LockPath(target), timeout); err != nil {
+		return "", nil, nil, err
 	}
-	return target, unlock, nil
+	return target, lockFile, unlock, nil
 }
 
 // UpdateLocked is Update for a caller that holds target's lock (LockFile);

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestUpdate(t *testing.T) {
@@ -127,6 +128,38 @@ func TestMkdirOwned_RootGivesParentsOwner(t *testing.T) {
 		st := fi.Sys().(*syscall.Stat_t)
 		if got := [3]uint32{st.Uid, st.Gid, uint32(fi.Mode().Perm())}; got != [3]uint32{4242, 4243, 0o700} {
 			t.Errorf("%s: uid, gid, mode %v, want 4242 4243 0700", d, got)
+		}
+	}
+}
+
+// A writer's note in the held lock file reaches a reader that takes no
+// lock, but only once the lock is free: opening and closing a second
+// descriptor of the lock file while this process holds it would drop the
+// lock.
+func TestLock_NoteReadWithoutLock(t *testing.T) {
+	path := LockPath(filepath.Join(t.TempDir(), "remote.yaml"))
+	unlock, lockFile, err := Lock(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockFile.WriteAt([]byte("note"), 0); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		max  int
+		want string
+	}{
+		{"while held", 16, ""},
+		{"after release", 16, "note"},
+		{"capped", 2, "no"},
+	}
+	for i, tt := range tests {
+		if i == 1 {
+			unlock()
+		}
+		if got := string(ReadLock(path, tt.max)); got != tt.want {
+			t.Errorf("%s: ReadLock = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

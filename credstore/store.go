@@ -226,36 +226,24 @@ func (sl *secretLookup) secret(e yamlstore.Credential) (user, secret, from strin
 // Put stores l, replacing every entry same reports true for (and every
 // entry Apptainer's SameURI rule treats as the same login). A replaced
 // entry keeps its Insecure flag: the user set it, not the client. In
-// keyring mode the secret goes to the keyring first and the entry keeps
-// only URI and Insecure; if the keyring fails, nothing is written: the
-// secret never falls back to plain text on its own.
+// keyring mode the secret goes to the keyring first, under the file's
+// lock, and the entry keeps only URI and Insecure; if the keyring fails,
+// nothing is written: the secret never falls back to plain text on its
+// own. The item of a new login whose entry could not be written is
+// removed, or, if the keyring cannot be reached, by the next write (see
+// keyringSweep).
 func (s *Store) Put(l Login, same func(uri string) bool) error {
 	auth, err := encodeAuth(l.Username, l.Secret)
 	if err != nil {
 		return err
 	}
 	keyring := s.Secrets == InKeyring && IsRegistryLogin(l.URI)
-	if keyring {
-		// A file the edit would refuse must not leave a keyring item behind.
-		d, err := s.File.Read()
-		if err != nil {
-			return err
-		}
-		if err := d.Problem(); err != nil {
-			return fmt.Errorf("reading %s: %w", s.File.Path, err)
-		}
-		if err := keyringSet(l.URI, auth); err != nil {
-			return err
-		}
-	}
 	sameLogin := yamlstore.SameLogin(l.URI)
 	var replaced []string
+	var itemWritten, existed bool
 	err = s.File.Update(func(d *yamlstore.Document) error {
 		c := yamlstore.Credential{URI: l.URI, Auth: auth, Insecure: l.Insecure}
-		if keyring {
-			c.Auth = ""
-		}
-		replaced = replaced[:0]
+		replaced, existed = replaced[:0], false
 		for _, e := range d.Config().Credentials {
 			if same(e.URI) || sameLogin(e.URI) {
 				c.Insecure = c.Insecure || e.Insecure
@@ -263,9 +251,28 @@ func (s *Store) Put(l Login, same func(uri string) bool) error {
 					replaced = append(replaced, e.URI)
 				}
 			}
+			existed = existed || e.URI == l.URI
+		}
+		if keyring {
+			// A file the edit would refuse must not leave a keyring item
+			// behind.
+			if err := d.Problem(); err != nil {
+				return fmt.Errorf("reading %s: %w", s.File.Path, err)
+			}
+			if err := s.keyringSweep(d, l.URI); err != nil {
+				return err
+			}
+			itemWritten = true
+			if err := keyringSet(l.URI, auth); err != nil {
+				return err
+			}
+			c.Auth = ""
 		}
 		return d.PutCredential(c, func(e yamlstore.Credential) bool { return same(e.URI) })
 	})
+	if err != nil && itemWritten && !existed {
+		keyringRemove(l.URI) // best effort: else the next write's sweep
+	}
 	if err == nil && s.Secrets == InKeyring {
 		for _, uri := range replaced {
 			keyringDelete(uri) // the entry is gone; an orphaned item is only clutter
@@ -329,8 +336,13 @@ func (s *Store) Delete(match func(uri string) bool, uri string) error {
 				return err
 			}
 		}
-		_, err := d.RemoveCredentials(func(e yamlstore.Credential) bool { return match(e.URI) })
-		return err
+		if _, err := d.RemoveCredentials(func(e yamlstore.Credential) bool { return match(e.URI) }); err != nil {
+			return err
+		}
+		if keyring {
+			return s.keyringSweep(d, "")
+		}
+		return nil
 	})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -78,6 +79,16 @@ func (f authFile) sortedKeys() []string {
 func helperFor(env setup.Env, src Source, f authFile, key string) (bool, string) {
 	if f.CredHelpers[key] == setup.Helper || f.CredHelpers[hostOf(key)] == setup.Helper || env.PerRegistryTool(src.Tool) {
 		return true, "" // per registry: import adds the entry before it removes the copy
+	}
+	if src.Fallback && f.CredsStore != setup.Helper {
+		// Apptainer reads this file only while docker-config.json is absent.
+		p, err := env.ApptainerDockerConfig()
+		if err == nil {
+			if _, err := os.Stat(p); err == nil {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("Apptainer reads this file while %s is absent: run `remote-login setup --apptainer`, then import again", p)
 	}
 	if src.Tool == setup.Podman {
 		if p, err := env.DropInPath(); err == nil {

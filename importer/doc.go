@@ -1,6 +1,8 @@
 // Package importer moves the logins other tools keep in plain text into
 // remoteyaml's store: the "auths" of Docker's config.json, of podman's
-// auth.json files and of Apptainer's docker-config.json. Once those tools
+// auth.json files and of Apptainer's docker-config.json (and of the files
+// Apptainer ≥ 1.4 writes while that one is absent: $APPTAINER_CONFIGDIR/
+// config.json, ~/.docker/config.json). Once those tools
 // ask docker-credential-remoteyaml (remote-login setup), those copies are no
 // longer read, yet they stay on disk, readable by anything that can read the
 // user's files.

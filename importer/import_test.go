@@ -350,3 +350,60 @@ func TestImport_PerRegistryAddsEntry(t *testing.T) {
 		})
 	}
 }
+
+// Issue 21 item 9: Apptainer ≥ 1.4 keeps a registry login's secret in
+// $APPTAINER_CONFIGDIR/config.json (or ~/.docker/config.json without that
+// variable; it ignores DOCKER_CONFIG) while docker-config.json is absent.
+// Once setup has made docker-config.json, Apptainer's logout looks only
+// there and never removes it: import must find such a login in every file
+// Apptainer may have written, and move it (Apptainer now asks the helper),
+// or copy it while Apptainer still reads that file.
+func TestImport_ReadsEveryFileApptainerWrites(t *testing.T) {
+	tests := []struct {
+		name      string
+		configDir bool // APPTAINER_CONFIGDIR set
+		setUp     bool // setup --apptainer made docker-config.json
+		want      Status
+	}{
+		{"APPTAINER_CONFIGDIR/config.json, after setup", true, true, Moved},
+		{"APPTAINER_CONFIGDIR/config.json, before setup", true, false, Copied},
+		{"~/.docker/config.json with DOCKER_CONFIG elsewhere, after setup", false, true, Moved},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.env["DOCKER_CONFIG"] = filepath.Join(w.env["HOME"], "elsewhere")
+			file := filepath.Join(w.env["APPTAINER_CONFIGDIR"], "config.json")
+			if !tt.configDir {
+				delete(w.env, "APPTAINER_CONFIGDIR")
+				file = filepath.Join(w.env["HOME"], ".docker", "config.json")
+			}
+			before := "{\n\t\"auths\": {\n\t\t\"e.example:5000\": {\n\t\t\t\"auth\": \"" + b64("eve", "APPTAINER-PLAINTEXT") + "\"\n\t\t}\n\t}\n}"
+			write(t, file, before)
+			if tt.setUp {
+				p, _ := w.setupEnv().ApptainerDockerConfig()
+				write(t, p, "{\n\t\"credsStore\": \"remoteyaml\"\n}\n")
+			}
+			rs, n := run(t, w.importer(t, false))
+			if n != 0 || len(rs) != 1 || rs[0].Status != tt.want || rs[0].Source.Path != file {
+				t.Fatalf("import: %v (%d problems), want one login from %s, status %d", rs, n, file, tt.want)
+			}
+			got := read(t, file)
+			if tt.want == Moved && strings.Contains(got, b64("eve", "APPTAINER-PLAINTEXT")) {
+				t.Errorf("the plaintext stays in %s:\n%s", file, got)
+			}
+			if tt.want == Copied && got != before {
+				t.Errorf("%s changed though Apptainer still reads it:\n%s", file, got)
+			}
+			st, _ := credstore.Open(w.getenv)
+			if l, err := st.Get(func(u string) int {
+				if u == "docker://e.example:5000" {
+					return 1
+				}
+				return 0
+			}); err != nil || l.Secret != "APPTAINER-PLAINTEXT" || l.From != credstore.FromFile {
+				t.Errorf("after import: %+v %v, want the login in remote.yaml", l, err)
+			}
+		})
+	}
+}

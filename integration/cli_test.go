@@ -7,7 +7,6 @@ package integration
 //	go test -count=1 -v -run 'TestCLI' ./integration/
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -17,12 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
-
-	"github.com/creack/pty"
 )
 
 // cliCase is one run of remote-login and what it must print, exactly.
@@ -455,47 +449,12 @@ func TestCLI_SetupOnTerminal(t *testing.T) {
 	e.scan.Secret("pw-a-12345")
 	cfg := filepath.Join(e.dockerConfig, "config.json")
 	e.writeFile(t, cfg, `{"auths": {"a.example": {"auth": "`+base64.StdEncoding.EncodeToString([]byte("ann:pw-a-12345"))+`"}}}`+"\n")
-	master, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer master.Close()
-	defer tty.Close()
 	cmd := exec.Command(buildRemoteLogin(t), "setup", "--docker")
 	cmd.Env = e.envList()
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var screen bytes.Buffer
-	go func() {
-		buf := make([]byte, 512)
-		for {
-			n, err := master.Read(buf)
-			mu.Lock()
-			screen.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	text := func() string { mu.Lock(); defer mu.Unlock(); return strings.ReplaceAll(screen.String(), "\r\n", "\n") }
-	waitUntil := func(what string, ok func() bool) {
-		deadline := time.Now().Add(time.Minute)
-		for !ok() {
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s; screen:\n%s", what, text())
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	waitUntil("the import offer", func() bool { return strings.Contains(text(), "Import them now? [y/N] ") })
-	if _, err := master.Write([]byte("y\r")); err != nil {
-		t.Fatal(err)
-	}
+	term := startOnPTY(t, cmd)
+	text := func() string { return strings.ReplaceAll(term.text(), "\r\n", "\n") }
+	term.waitUntil("the import offer", func() bool { return strings.Contains(text(), "Import them now? [y/N] ") })
+	term.send("y\r")
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("setup: %v; screen:\n%s", err, text())
 	}
@@ -506,7 +465,7 @@ func TestCLI_SetupOnTerminal(t *testing.T) {
 		"moved a.example (ann) from CFG\n" +
 		"Moved 1 login(s) into RL, which now holds 1.\n"
 	want = strings.NewReplacer("CFG", cfg, "RL", e.remoteYAMLPath()).Replace(want)
-	waitUntil("the import's last line", func() bool { return strings.HasSuffix(text(), "which now holds 1.\n") })
+	term.waitUntil("the import's last line", func() bool { return strings.HasSuffix(text(), "which now holds 1.\n") })
 	if got := text(); got != want {
 		t.Errorf("screen:\n%s\nwant\n%s", got, want)
 	}

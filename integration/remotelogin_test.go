@@ -21,7 +21,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 )
 
@@ -424,58 +423,21 @@ func TestRemoteLogin_PromptPTY(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newClientEnv(t, viaRegistriesConf)
-			master, tty, err := pty.Open()
-			if err != nil {
-				t.Skipf("no pseudo-terminal: %v", err)
-			}
-			defer master.Close()
-			defer tty.Close()
 			cmd := exec.Command(buildRemoteLogin(t), "docker://"+basicReg.host)
 			cmd.Env = e.envList()
-			cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			var mu sync.Mutex
-			var screen bytes.Buffer
-			go func() {
-				buf := make([]byte, 512)
-				for {
-					n, err := master.Read(buf)
-					mu.Lock()
-					screen.Write(buf[:n])
-					mu.Unlock()
-					if err != nil {
-						return
-					}
-				}
-			}()
-			text := func() string { mu.Lock(); defer mu.Unlock(); return screen.String() }
-			waitUntil := func(what string, ok func() bool) {
-				deadline := time.Now().Add(time.Minute)
-				for !ok() {
-					if time.Now().After(deadline) {
-						t.Fatalf("waiting for %s; screen:\n%s", what, text())
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-			}
+			term := startOnPTY(t, cmd)
+			text, waitUntil, tty := term.text, term.waitUntil, term.tty
 			waitUntil("the user name prompt", func() bool { return strings.Contains(text(), "Username: ") })
-			if _, err := master.Write([]byte(tt.keys[0])); err != nil {
-				t.Fatal(err)
-			}
+			term.send(tt.keys[0])
 			if len(tt.keys) > 1 {
 				waitUntil("the password prompt", func() bool { return strings.Contains(text(), "Password: ") })
 				waitUntil("echo off", func() bool {
 					tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 					return err == nil && tio.Lflag&unix.ECHO == 0
 				})
-				if _, err := master.Write([]byte(tt.keys[1])); err != nil {
-					t.Fatal(err)
-				}
+				term.send(tt.keys[1])
 			}
-			err = cmd.Wait()
+			err := cmd.Wait()
 			code := 0
 			var exitErr *exec.ExitError
 			if errors.As(err, &exitErr) {

@@ -83,7 +83,7 @@ type recordFile struct {
 // openRecord locks the record at path and reads it into r (a missing
 // file leaves r as it is). unlock ends the run.
 func openRecord(path string, r any) (rf *recordFile, unlock func(), err error) {
-	target, unlock, err := atomicfile.LockFile(path, 0)
+	target, _, unlock, err := atomicfile.LockFile(path, 0)
 	if err != nil {
 		return nil, nil, err
 	}

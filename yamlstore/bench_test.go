@@ -2,8 +2,11 @@ package yamlstore
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // apptainerFile builds a remote.yaml with n logins in Apptainer's layout.
@@ -83,6 +86,46 @@ func BenchmarkStore(b *testing.B) {
 					}
 					if len(d.Bytes()) != len(data)+len("bmV3OnNlY3JldA==")-len("dXNlcjpzZWNyZXQ=") {
 						b.Fatal("the edit did not replace the secret in place")
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkRead is a get with the file I/O and the settle check: an old
+// file is believed on its first read; a file remoteyaml's own store wrote
+// a moment ago is believed through the record of that write (its SHA-256);
+// nothing here waits for the settle time.
+func BenchmarkRead(b *testing.B) {
+	for _, n := range []int{10, 1000, 10000} {
+		for _, age := range []string{"old", "own-write"} {
+			b.Run(fmt.Sprintf("%s/%d", age, n), func(b *testing.B) {
+				f := &File{Path: filepath.Join(b.TempDir(), "remote.yaml")}
+				data := apptainerFile(n)
+				os.WriteFile(f.Path, data, 0o600)
+				if age == "old" {
+					old := time.Now().Add(-time.Hour)
+					os.Chtimes(f.Path, old, old)
+				} else {
+					f.Now = func() time.Time { return time.Now() }
+					if err := f.Update(func(d *Document) error { return nil }); err != nil {
+						b.Fatal(err)
+					}
+					// The benchmark runs for longer than the settle time:
+					// a clock stopped at the write keeps the file recent.
+					st, _ := os.Stat(f.Path)
+					f.Now = func() time.Time { return st.ModTime() }
+				}
+				b.SetBytes(int64(len(data)))
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					d, err := f.Read()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(d.Credentials()) != n {
+						b.Fatal("logins missing")
 					}
 				}
 			})

@@ -213,6 +213,9 @@ func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(ro
 	if err := yaml.Unmarshal(d.src, &doc); err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalid, oneLine(err))
 	}
+	if moreDocuments(d.src) {
+		return errMoreDocuments
+	}
 	if doc.Kind != yaml.DocumentNode {
 		doc = yaml.Node{Kind: yaml.DocumentNode}
 	}
@@ -237,6 +240,31 @@ func (d *Document) apply(want Config, lines func() ([]byte, error), tree func(ro
 		return nil
 	}
 	return errors.New("the edit could not be expressed in this file's layout; nothing was written")
+}
+
+// errMoreDocuments: the tree edit encodes the first document only, so on a
+// file with more it would drop the others (erasing the last login of the
+// first made the whole file "{}"). The line edits touch only the first
+// document's lines and are still tried. Like errTooLarge, an ErrInvalid
+// built without fmt at package init.
+var errMoreDocuments error = moreDocumentsError{}
+
+type moreDocumentsError struct{}
+
+func (moreDocumentsError) Error() string {
+	return ErrInvalid.Error() + ": remote.yaml holds more than one YAML document (a --- line; Apptainer reads only the first), and this edit would rewrite it whole, dropping the others; nothing was written: move the documents after the first out of the file, then try again"
+}
+
+func (moreDocumentsError) Unwrap() error { return ErrInvalid }
+
+// moreDocuments tells a text with a second YAML document.
+func moreDocuments(src []byte) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var n yaml.Node
+	if dec.Decode(&n) != nil {
+		return false
+	}
+	return !errors.Is(dec.Decode(&n), io.EOF)
 }
 
 // errTooLarge is an ErrInvalid built without fmt at package init, which

@@ -11,15 +11,6 @@ import (
 // DefaultLockTimeout is how long an update waits for another writer.
 const DefaultLockTimeout = 5 * time.Second
 
-// settleTime is how long a file that another program is rewriting in place
-// (Apptainer: truncate, then write) is given to be written back: an empty
-// or unparsable file modified less than this long ago is read again rather
-// than believed. Apptainer's own gap is microseconds; the margin is for a
-// loaded machine or a slow file system.
-const settleTime = time.Second
-
-const pollInterval = 5 * time.Millisecond
-
 // ErrLocked is returned when the lock cannot be taken in time.
 var ErrLocked = atomicfile.ErrLocked
 
@@ -31,6 +22,10 @@ type File struct {
 	// LockTimeout bounds the wait for the lock, and for a file that keeps
 	// changing; zero means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// Settle is how long a file another program wrote in place must stay
+	// unchanged before it is believed (see readSettled); zero means
+	// DefaultSettle.
+	Settle time.Duration
 	// Now is the clock that tells a file modified a moment ago; nil means
 	// time.Now.
 	Now func() time.Time
@@ -51,13 +46,14 @@ func (f *File) timeout() time.Duration {
 }
 
 // Read returns the file's current document. It takes no lock: remoteyaml's
-// writers replace the file by rename, and a file caught in the middle of
-// another program's in-place rewrite is read again (see readSettled). A
+// writers replace the file by rename, and a file another program may still
+// be rewriting in place is read again once it has settled (see
+// readSettled); an old file is read once. A
 // missing file reads as an empty document. Keys the real programs do not
 // know are ignored here, so that logins keep being served; Problem says
 // so, and edits refuse such a file.
 func (f *File) Read() (*Document, error) {
-	d, _, err := f.readSettled(f.Path, decodeDocument)
+	d, _, err := f.readSettled(f.Path, f.lockPath, nil, decodeDocument)
 	return d, err
 }
 
@@ -68,59 +64,45 @@ func (f *File) Read() (*Document, error) {
 // the old inode, out of sight, instead of over the new entry. If edit
 // fails, or the file cannot be read, nothing is written. If the file
 // changes between the read and the rename, the update starts over. The
-// write path is atomicfile's, the one every file remoteyaml writes takes.
+// write path is atomicfile's, the one every file remoteyaml writes takes;
+// yamlstore adds only its reader, which waits for another program's
+// in-place rewrite to settle and knows remoteyaml's own last write by the
+// record in the held lock file, and that record, written after the rename
+// while the lock is still held.
 func (f *File) Update(edit func(*Document) error) error {
+	target, lockFile, unlock, err := atomicfile.LockFile(f.Path, f.timeout())
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	lockPath := func() string { return atomicfile.LockPath(target) }
 	var d *Document // what the last read parsed
+	var wrote []byte
 	o := atomicfile.Options{
 		Mode:      0o600, // whatever it was: it holds secrets
 		ForceMode: true,
 		Timeout:   f.timeout(),
 		Now:       f.Now,
 		Read: func(path string) (_ []byte, st atomicfile.State, err error) {
-			d, st, err = f.readSettled(path, Parse)
+			d, st, err = f.readSettled(path, lockPath, lockFile, Parse)
 			return nil, st, err
 		},
 	}
-	return atomicfile.Update(f.Path, o, func(_ []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+	err = atomicfile.UpdateLocked(f.Path, target, o, func(_ []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
+		wrote = nil
 		if err := edit(d); err != nil {
 			return nil, atomicfile.Keep, err
 		}
 		if !st.Exists && len(d.Bytes()) == 0 {
 			return nil, atomicfile.Keep, nil // no file, and none needed
 		}
-		return d.Bytes(), atomicfile.Replace, nil
+		wrote = d.Bytes()
+		return wrote, atomicfile.Replace, nil
 	})
-}
-
-// readSettled reads path and decodes it, never building on a file another
-// program is rewriting in place without a lock (Apptainer and SingularityCE
-// truncate, then write): a read during which the file changed, an empty
-// file modified within settleTime, or one that fails to decode and was
-// modified within settleTime is read again, for at most the lock timeout.
-// What stays empty that long is empty.
-func (f *File) readSettled(path string, decode func([]byte) (*Document, error)) (*Document, atomicfile.State, error) {
-	deadline := f.now().Add(f.timeout())
-	for {
-		data, st, changed, err := readSnapshot(path)
-		if err != nil {
-			return nil, st, err
-		}
-		now := f.now()
-		last := now.After(deadline)
-		recent := st.ModifiedWithin(settleTime, now)
-		if !last && (changed || (recent && st.Size == 0)) {
-			time.Sleep(pollInterval)
-			continue
-		}
-		d, err := decode(data)
-		if err == nil {
-			return d, st, nil
-		}
-		if !recent || last {
-			return nil, st, fmt.Errorf("reading %s: %w", f.Path, err)
-		}
-		time.Sleep(pollInterval)
+	if err == nil && wrote != nil {
+		writeRecord(lockFile, target, wrote)
 	}
+	return err
 }
 
 // readSnapshot is atomicfile's checked read, with a file over the cap

@@ -32,7 +32,8 @@ func TestMain(m *testing.M) {
 }
 
 func child(action, path, arg string) int {
-	f := &File{Path: path, LockTimeout: 60 * time.Second}
+	f := testFile(path)
+	f.LockTimeout = 60 * time.Second
 	var err error
 	switch action {
 	case "store":
@@ -41,6 +42,8 @@ func child(action, path, arg string) int {
 		})
 	case "inplace":
 		err = rewriteInPlace(path, arg)
+	case "inplace-pieces":
+		err = rewriteInPieces(path, arg)
 	case "hold-lock":
 		// Hold the lock for arg, to test that others time out.
 		err = f.Update(func(*Document) error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,6 +24,11 @@ import (
 // O_RDWR, read and decode it, run the helper, then truncate the file it
 // holds open and write back its own view (what it read, with its change),
 // fsync. No lock. The password comes on stdin, as with --password-stdin.
+// A login also leaves docker/cli's empty "auths" marker for the host in
+// docker-config.json, and a logout runs the helper's get and erase only
+// when that file has an "auths" key for the host; without one it warns and
+// drops the entry itself (shared/docs/remote-yaml.md, "Seen in the second
+// lab").
 func fakeApptainer(action, path, helper, host string) error {
 	fh, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -60,12 +66,29 @@ func fakeApptainer(action, path, helper, host string) error {
 		if err := runHelper("store", string(creds)); err != nil {
 			return err
 		}
+		if err := dockerConfigMarker(filepath.Join(filepath.Dir(path), "docker-config.json"), host, true); err != nil {
+			return err
+		}
 		cfg.Credentials = append(cfg.Credentials, yamlstore.Credential{URI: uri})
 	case "logout":
+		dc := filepath.Join(filepath.Dir(path), "docker-config.json")
+		var docker struct {
+			Auths map[string]json.RawMessage `json:"auths"`
+		}
+		if data, err := os.ReadFile(dc); err == nil {
+			json.Unmarshal(data, &docker)
+		}
+		if _, ok := docker.Auths[host]; !ok {
+			fmt.Fprintf(os.Stderr, "WARNING: There is no existing login to registry %q.\n", host)
+			break
+		}
 		if err := runHelper("get", host); err != nil {
 			return err
 		}
 		if err := runHelper("erase", host); err != nil {
+			return err
+		}
+		if err := dockerConfigMarker(dc, host, false); err != nil {
 			return err
 		}
 	}
@@ -82,6 +105,37 @@ func fakeApptainer(action, path, helper, host string) error {
 		return err
 	}
 	return fh.Sync()
+}
+
+// dockerConfigMarker adds (or removes) docker/cli's empty "auths" entry
+// for host in the docker config at path, naming remoteyaml its credsStore,
+// as docker/cli's configfile does: temporary file and rename.
+func dockerConfigMarker(path, host string, add bool) error {
+	cfg := map[string]any{}
+	if data, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(data, &cfg); err != nil {
+			return err
+		}
+	}
+	cfg["credsStore"] = "remoteyaml"
+	auths, _ := cfg["auths"].(map[string]any)
+	if auths == nil {
+		auths = map[string]any{}
+	}
+	if add {
+		auths[host] = map[string]any{}
+	} else {
+		delete(auths, host)
+	}
+	cfg["auths"] = auths
+	data, err := json.MarshalIndent(cfg, "", "\t")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path+".tmp", data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
 }
 
 func runFakeApptainer(t *testing.T, action, path, host, password string) {
@@ -146,4 +200,44 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestApptainer_LogoutOfAnotherClientsLogin is issue 21's item 10: a login
+// made through the helper by another client (crane, oras, remote-login)
+// has no "auths" key in docker-config.json, so Apptainer's registry logout
+// never runs erase and drops the entry itself. In keyring mode the secret
+// stayed in the keyring, found by nothing; it must not outlive the next
+// write of remote.yaml.
+func TestApptainer_LogoutOfAnotherClientsLogin(t *testing.T) {
+	p, path := env(t)
+	const host, next = "127.0.0.1:5002", "127.0.0.1:5003"
+	t.Cleanup(func() {
+		if secretsMode() == "keyring" {
+			exec.Command("secret-tool", "clear", "service", "remoteyaml", "username", "docker://"+host).Run()
+			exec.Command("secret-tool", "clear", "service", "remoteyaml", "username", "docker://"+next).Run()
+		}
+	})
+	if err := client.Store(p, &credentials.Credentials{ServerURL: host, Username: "crane", Secret: "CRANE-LOGIN-SECRET"}); err != nil {
+		t.Fatal(err)
+	}
+	runFakeApptainer(t, "logout", path, host, "")
+	if strings.Contains(readFile(t, path), "docker://"+host) {
+		t.Fatalf("Apptainer's logout left the entry:\n%s", readFile(t, path))
+	}
+	// The next write of remote.yaml: another client's login.
+	if err := client.Store(p, &credentials.Credentials{ServerURL: next, Username: "oras", Secret: "NEXT-SECRET"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Get(p, host); !credentials.IsErrCredentialsNotFound(err) {
+		t.Errorf("get after the logout: %v, want not found", err)
+	}
+	if secretsMode() == "keyring" {
+		out, _ := exec.Command("secret-tool", "lookup", "service", "remoteyaml", "username", "docker://"+host).Output()
+		if len(out) > 0 {
+			t.Errorf("after Apptainer's logout and the next write, the keyring still holds the secret of docker://%s (%d bytes), with no entry naming it", host, len(out))
+		}
+	}
+	if got := storedAuth(t, path, "docker://"+next); got == "" {
+		t.Error("the next login has no secret")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/remoteyaml/remoteyaml/internal/secretscan"
 )
@@ -42,9 +43,17 @@ func newTestEnv(t *testing.T) *testEnv {
 
 func (e *testEnv) remoteYAML() string { return filepath.Join(e.apptainer, "remote.yaml") }
 
+// writeRemoteYAML writes the user's file as one they have had for a while:
+// a file modified within the last second is waited for (another program
+// may still be writing it, see yamlstore's readSettled), which would only
+// slow every test down.
 func (e *testEnv) writeRemoteYAML(t *testing.T, text string) {
 	t.Helper()
 	if err := os.WriteFile(e.remoteYAML(), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(e.remoteYAML(), old, old); err != nil {
 		t.Fatal(err)
 	}
 }

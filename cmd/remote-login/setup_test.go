@@ -266,3 +266,30 @@ func sha256hex(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }
+
+// Issue 21 item 9: a login Apptainer ≥ 1.4 stored before setup, in
+// $APPTAINER_CONFIGDIR/config.json (docker-config.json was absent). Once
+// setup makes docker-config.json, Apptainer's own logout looks only there
+// and the plaintext would stay for good: setup names the file and offers
+// to import it, and import moves it.
+func TestSetup_ApptainerLoginKeptBeforeSetup(t *testing.T) {
+	e := newTestEnv(t)
+	f := defaultFactory()
+	f.LookPath = lookPathOnly()
+	old := filepath.Join(e.apptainer, "config.json")
+	secret := "Ym9iOkFQUFRBSU5FUi1CRUZPUkUtU0VUVVA=" // bob:APPTAINER-BEFORE-SETUP
+	writeFile(t, old, "{\n\t\"auths\": {\n\t\t\"r.example:5000\": {\n\t\t\t\"auth\": \""+secret+"\"\n\t\t}\n\t}\n}")
+	r := runCmd(t, "", f, "setup", "--apptainer")
+	if r.code != 0 || !strings.Contains(r.stdout, "1 login(s) are still in "+old) || !strings.Contains(r.stdout, "remote-login import") {
+		t.Fatalf("setup --apptainer: exit %d; want it to name %s and point at import", r.code, old)
+	}
+	if r := runCmd(t, "", f, "import"); r.code != 0 {
+		t.Fatalf("import: exit %d", r.code)
+	}
+	if got := readOrAbsent(t, old); strings.Contains(got, secret) {
+		t.Errorf("after import the plaintext stays in %s:\n%s", old, got)
+	}
+	if got := readOrAbsent(t, e.remoteYAML()); !strings.Contains(got, "docker://r.example:5000") {
+		t.Errorf("remote.yaml after import:\n%s", got)
+	}
+}
