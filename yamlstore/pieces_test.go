@@ -142,7 +142,23 @@ func writerInPieces(t *testing.T, rounds int) {
 			}
 		}(w)
 	}
+	// A get that misses while the writer was stopped half-way for longer
+	// than the settle time is the README's stated limit ("Writers that do
+	// not lock"), not a defect: such misses are counted apart, by when they
+	// happened. Every other miss fails the test.
+	type window struct{ from, to time.Time }
+	var stalledRounds []window
+	var misses []time.Time
 	gets, notFound := 0, 0
+	miss := func(err error) {
+		mu.Lock()
+		misses = append(misses, time.Now())
+		mu.Unlock()
+		notFound++
+		if err != nil {
+			t.Logf("get: %v", err)
+		}
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -156,12 +172,11 @@ func writerInPieces(t *testing.T, rounds int) {
 			d, err := f.Read()
 			gets++
 			if err != nil {
-				notFound++
-				t.Errorf("get: %v", err)
+				miss(err)
 				continue
 			}
 			if c, ok := findCredential(d, lastSeeded); !ok || c.Auth != "Basic b2xkOnBhc3M=" {
-				notFound++
+				miss(nil)
 			}
 			time.Sleep(time.Duration(rand.Intn(20)) * time.Millisecond)
 		}
@@ -170,12 +185,16 @@ func writerInPieces(t *testing.T, rounds int) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	var stalled []time.Duration // the writer's half-written times beyond the settle time
 	for i := 0; i < rounds; i++ {
+		from := time.Now()
 		out, err := settledCmd("inplace-pieces", path, strconv.FormatInt(rng.Int63(), 10)).Output()
 		if err != nil {
 			t.Fatalf("round %d: in-place writer: %v: %s", i, err, out)
 		}
 		if d, err := time.ParseDuration(strings.TrimSpace(string(out))); err == nil && d >= testSettle {
 			stalled = append(stalled, d)
+			mu.Lock()
+			stalledRounds = append(stalledRounds, window{from, time.Now().Add(testSettle)}) // a get that read during the round may end after it
+			mu.Unlock()
 		}
 		// Pauses shorter than the settle time, so that the stores and gets
 		// meet the writer at every point of its write, and every third a
@@ -228,8 +247,19 @@ func writerInPieces(t *testing.T, rounds int) {
 	} else {
 		t.Log(stalls)
 	}
-	if notFound > 0 {
-		t.Errorf("%d of %d gets did not find %s", notFound, gets, lastSeeded)
+	excused := 0
+	for _, m := range misses {
+		for _, w := range stalledRounds {
+			if !m.Before(w.from) && !m.After(w.to) {
+				excused++
+				break
+			}
+		}
+	}
+	if notFound > excused {
+		t.Errorf("%d of %d gets did not find %s (%d more during rounds where %s)", notFound-excused, gets, lastSeeded, excused, stalls)
+	} else if excused > 0 {
+		t.Logf("%d gets missed %s, each while the writer stayed half-written for the settle time or longer (README: Writers that do not lock)", excused, lastSeeded)
 	}
 	if len(stored) == 0 {
 		t.Error("no store ran beside the writer")
