@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+	"os/exec"
 	"slices"
 	"strings"
 
+	"github.com/remoteyaml/remoteyaml/machine"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
@@ -52,20 +53,29 @@ type Store struct {
 	Secrets Secrets
 }
 
-// Open finds remote.yaml and Apptainer's docker config from the environment.
+// Open finds remote.yaml and the program's docker configs from the
+// environment, through the machine model without running any program.
 func Open(getenv func(string) string) (*Store, error) {
-	path, err := yamlstore.Locate(getenv)
+	return OpenIn(machine.Probe(machine.Env{Getenv: getenv, LookPath: exec.LookPath}))
+}
+
+// OpenIn opens the store the machine model m names: the remote.yaml that
+// holds the logins now (before Apptainer's migration, the one it will
+// copy), and the docker configs that program reads.
+func OpenIn(m *machine.Machine) (*Store, error) {
+	u, err := m.UserFile()
 	if err != nil {
 		return nil, err
 	}
-	settings, err := LoadSettings(getenv)
+	settings, err := LoadSettings(m.Getenv)
 	if err != nil {
 		return nil, err
 	}
+	configs := m.UserDockerConfigs(u)
 	return &Store{
-		File:          &yamlstore.File{Path: path},
-		DockerConfig:  apptainerDockerConfig(filepath.Dir(path), getenv),
-		DockerConfigs: apptainerDockerConfigs(filepath.Dir(path), getenv),
+		File:          &yamlstore.File{Path: u.ReadPath()},
+		DockerConfig:  writtenDockerConfig(configs),
+		DockerConfigs: configs,
 		Secrets:       settings.Secrets,
 	}, nil
 }
@@ -85,37 +95,14 @@ func IsRegistryLogin(uri string) bool {
 	return false
 }
 
-// apptainerDockerConfig is the file Apptainer's registry login writes
-// secrets to (internal/pkg/util/ociauth SearchDockerConf in Apptainer ≥1.4).
-func apptainerDockerConfig(configDir string, getenv func(string) string) string {
-	p := filepath.Join(configDir, "docker-config.json")
-	if _, err := os.Stat(p); err == nil {
-		return p
+// writtenDockerConfig is the file the program's registry login writes
+// secrets of entries without Auth to now: docker-config.json when it
+// exists, else the fallback (Apptainer ≥1.4 SearchDockerConf).
+func writtenDockerConfig(configs []string) string {
+	if _, err := os.Stat(configs[0]); err == nil || len(configs) == 1 {
+		return configs[0]
 	}
-	if d := getenv("APPTAINER_CONFIGDIR"); d != "" {
-		return filepath.Join(d, "config.json")
-	}
-	if home := getenv("HOME"); home != "" {
-		return filepath.Join(home, ".docker", "config.json")
-	}
-	return ""
-}
-
-// apptainerDockerConfigs are the files Apptainer's registry login may
-// have put a secret in, in its order: docker-config.json next to
-// remote.yaml, else (Apptainer ≥1.4, when that file was absent at login)
-// $APPTAINER_CONFIGDIR/config.json or ~/.docker/config.json. setup creates
-// docker-config.json later, so all of them are read, or a login made
-// before setup would disappear.
-func apptainerDockerConfigs(configDir string, getenv func(string) string) []string {
-	out := []string{filepath.Join(configDir, "docker-config.json")}
-	if d := getenv("APPTAINER_CONFIGDIR"); d != "" {
-		out = append(out, filepath.Join(d, "config.json"))
-	}
-	if home := getenv("HOME"); home != "" {
-		out = append(out, filepath.Join(home, ".docker", "config.json"))
-	}
-	return slices.Compact(out)
+	return configs[1]
 }
 
 // dockerConfigs is DockerConfigs, or DockerConfig for a Store built by

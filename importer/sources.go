@@ -32,12 +32,13 @@ func (s Source) String() string {
 // Sources lists the files that hold logins, in the order import takes
 // them, each once (a path reached twice, e.g. REGISTRY_AUTH_FILE naming
 // Docker's config.json, is read once): Docker's config.json, podman's
-// auth.json files (REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json,
-// $XDG_CONFIG_HOME/containers/auth.json and ~/.config/containers/auth.json,
-// as containers/image looks them up), Apptainer's docker-config.json, and
-// the files Apptainer ≥ 1.4 writes while that one is absent
-// ($APPTAINER_CONFIGDIR/config.json, ~/.docker/config.json). A helper setup
-// replaced in a file comes right after that file.
+// auth.json files (machine.ContainersLoginFiles: REGISTRY_AUTH_FILE,
+// $XDG_RUNTIME_DIR/containers/auth.json, $XDG_CONFIG_HOME/containers/
+// auth.json and ~/.config/containers/auth.json), Apptainer's
+// docker-config.json, and the files Apptainer ≥ 1.4 writes while that one
+// is absent ($APPTAINER_CONFIGDIR/config.json, ~/.docker/config.json; the
+// machine model's UserDockerConfigs, none for SingularityCE). A helper
+// setup replaced in a file comes right after that file.
 func Sources(env setup.Env) ([]Source, error) {
 	type cand struct {
 		tool, path string
@@ -47,28 +48,19 @@ func Sources(env setup.Env) ([]Source, error) {
 	var cands []cand
 	p, err := env.DockerConfig()
 	cands = append(cands, cand{setup.Docker, p, err, false})
-	if f := env.Getenv("REGISTRY_AUTH_FILE"); f != "" {
+	m := env.M()
+	for _, f := range m.ContainersLoginFiles() {
 		cands = append(cands, cand{setup.Podman, f, nil, false})
-	}
-	if d := env.Getenv("XDG_RUNTIME_DIR"); d != "" {
-		cands = append(cands, cand{setup.Podman, filepath.Join(d, "containers", "auth.json"), nil, false})
-	}
-	p, err = env.ContainersAuthFile() // $XDG_CONFIG_HOME/containers/auth.json
-	cands = append(cands, cand{setup.Podman, p, err, false})
-	if h := env.Getenv("HOME"); h != "" {
-		// Older containers/image read ~/.config whatever XDG_CONFIG_HOME says.
-		cands = append(cands, cand{setup.Podman, filepath.Join(h, ".config", "containers", "auth.json"), nil, false})
 	}
 	p, err = env.ApptainerDockerConfig()
 	cands = append(cands, cand{setup.Apptainer, p, err, false})
 	// Apptainer ≥ 1.4 without docker-config.json (SearchDockerConf; it
 	// ignores DOCKER_CONFIG). Its logout stops looking here once setup
 	// made docker-config.json, so only import removes such a secret.
-	if d := env.Getenv("APPTAINER_CONFIGDIR"); d != "" {
-		cands = append(cands, cand{setup.Apptainer, filepath.Join(d, "config.json"), nil, true})
-	}
-	if h := env.Getenv("HOME"); h != "" {
-		cands = append(cands, cand{setup.Apptainer, filepath.Join(h, ".docker", "config.json"), nil, true})
+	if u, err := m.UserFile(); err == nil {
+		for _, f := range m.UserDockerConfigs(u)[1:] {
+			cands = append(cands, cand{setup.Apptainer, f, nil, true})
+		}
 	}
 
 	var out []Source

@@ -2,7 +2,7 @@ package protocol
 
 // Help is the helper's --help text, and the source of its man page
 // (docker-credential-remoteyaml(1)): the one place that says where the
-// logins are kept. The order of the FILES list is yamlstore.Locate's.
+// logins are kept. The FILES list is package machine's UserFile.
 const Help = `A docker credential helper: Docker, podman, skopeo, buildah, crane, oras,
 regctl and Apptainer run it to store, get and erase registry logins, which it
 keeps as the Credentials of Apptainer/SingularityCE's remote.yaml. It is not
@@ -19,13 +19,21 @@ ACTIONS
    version  print the version (also -v, --version)
 
 FILES
-   remote.yaml, the first of:
-     1. $REMOTEYAML_FILE
-     2. $APPTAINER_CONFIGDIR/remote.yaml
-     3. $SINGULARITY_CONFIGDIR/remote.yaml
-     4. ~/.apptainer/remote.yaml, if ~/.apptainer exists
-     5. ~/.singularity/remote.yaml, if ~/.singularity exists
-     6. ~/.apptainer/remote.yaml, created (directory 0700) by the first store
+   remote.yaml, the file the program installed reads:
+     1. $REMOTEYAML_FILE, if set
+     2. Apptainer on PATH (apptainer, or singularity answering "apptainer
+        version"): $APPTAINER_CONFIGDIR/remote.yaml, else
+        $SINGULARITY_CONFIGDIR/remote.yaml, else ~/.apptainer/remote.yaml;
+        with only ~/.singularity, store and erase first copy it into
+        ~/.apptainer as Apptainer's next command would, and get reads it
+        there until then
+     3. only SingularityCE on PATH: $SINGULARITY_CONFIGDIR/remote.yaml,
+        else ~/.singularity/remote.yaml (~ is the passwd home)
+     4. neither: $APPTAINER_CONFIGDIR/remote.yaml,
+        $SINGULARITY_CONFIGDIR/remote.yaml, ~/.apptainer/remote.yaml if
+        ~/.apptainer exists, ~/.singularity/remote.yaml if ~/.singularity
+        exists, else ~/.apptainer/remote.yaml
+   The directory is created 0700 by the first store.
    A login that Apptainer made keeps its secret in docker-config.json next to
    remote.yaml (or $APPTAINER_CONFIGDIR/config.json, ~/.docker/config.json):
    get reads it there.
@@ -38,6 +46,7 @@ ENVIRONMENT
    APPTAINER_CONFIGDIR    Apptainer's configuration directory
    SINGULARITY_CONFIGDIR  SingularityCE's configuration directory
    HOME                   ~ above (the passwd home when unset)
+   PATH                   where apptainer and singularity are looked for
    REMOTEYAML_SECRETS     file or keyring: where new secrets go; overrides
                           config.yaml
    XDG_CONFIG_HOME        where remoteyaml/config.yaml is

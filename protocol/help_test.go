@@ -20,9 +20,9 @@ func TestServe_help(t *testing.T) {
 		got := out.String()
 		for _, want := range []string{
 			"Usage: docker-credential-remoteyaml <store|get|erase|list|version>",
-			// where remote.yaml is found, in yamlstore.Locate's order
-			"1. $REMOTEYAML_FILE\n", "2. $APPTAINER_CONFIGDIR/remote.yaml\n", "3. $SINGULARITY_CONFIGDIR/remote.yaml\n",
-			"4. ~/.apptainer/remote.yaml, if ~/.apptainer exists\n", "5. ~/.singularity/remote.yaml, if ~/.singularity exists\n",
+			// where remote.yaml is found, as package machine's UserFile
+			"1. $REMOTEYAML_FILE, if set\n", "2. Apptainer on PATH", "3. only SingularityCE on PATH: $SINGULARITY_CONFIGDIR/remote.yaml",
+			"4. neither: $APPTAINER_CONFIGDIR/remote.yaml", "PATH ",
 			// every variable the helper reads
 			"REMOTEYAML_FILE ", "APPTAINER_CONFIGDIR ", "SINGULARITY_CONFIGDIR ", "HOME ", "REMOTEYAML_SECRETS ", "XDG_CONFIG_HOME ", "DBUS_SESSION_BUS_ADDRESS ",
 			"remote-login --help", "remote-login setup",

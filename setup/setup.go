@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os/user"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
 	"github.com/remoteyaml/remoteyaml/jsonedit"
-	"github.com/remoteyaml/remoteyaml/yamlstore"
+	"github.com/remoteyaml/remoteyaml/machine"
 )
 
 // The tools setup knows.
@@ -29,7 +29,7 @@ var Tools = []string{Docker, Podman, Apptainer}
 const Helper = "remoteyaml"
 
 // DropInName is the registries.conf drop-in setup writes.
-const DropInName = "50-remoteyaml.conf"
+const DropInName = machine.DropInName
 
 // DropIn is the drop-in's content.
 const DropIn = `# Written by "remote-login setup"; "remote-login setup --undo" removes it.
@@ -49,11 +49,14 @@ var Programs = map[string][]string{
 type Env struct {
 	Getenv   func(string) string
 	LookPath func(string) (string, error)
+	// Machine is the model of this machine every file is found from; nil:
+	// probed from Getenv and LookPath without running any program.
+	Machine *machine.Machine
 }
 
 // Change is what happened to one file.
 type Change struct {
-	Tool    string
+	Tool    string // the tool, or the tools joined with ","
 	Path    string
 	Changed bool
 	What    string // e.g. `set "credsStore": "remoteyaml"`, "already set"
@@ -63,12 +66,28 @@ func (c Change) String() string {
 	return fmt.Sprintf("%-10s %s: %s", c.Tool+":", c.Path, c.What)
 }
 
-// Detect returns the tools with a program on PATH.
+// M is the machine model.
+func (env Env) M() *machine.Machine {
+	if env.Machine != nil {
+		return env.Machine
+	}
+	return machine.Probe(machine.Env{Getenv: env.Getenv, LookPath: env.LookPath})
+}
+
+// Detect returns the tools with a program on PATH, Apptainer's for either
+// Apptainer or SingularityCE.
 func Detect(env Env) []string {
+	m := env.M()
 	var out []string
 	for _, t := range Tools {
+		if t == Apptainer {
+			if len(m.Programs()) > 0 {
+				out = append(out, t)
+			}
+			continue
+		}
 		for _, p := range Programs[t] {
-			if _, err := env.LookPath(p); err == nil {
+			if _, ok := m.Tool(p); ok {
 				out = append(out, t)
 				break
 			}
@@ -77,23 +96,66 @@ func Detect(env Env) []string {
 	return out
 }
 
+// Found names the programs on PATH behind each of tools, Apptainer and
+// SingularityCE as the model identified them (Apptainer's singularity
+// link is Apptainer).
+func (env Env) Found(tools []string) []string {
+	m := env.M()
+	var out []string
+	for _, t := range tools {
+		if t == Apptainer {
+			for _, p := range m.Programs() {
+				out = append(out, machine.DisplayName(p.Kind)+" ("+strings.Join(p.Names, ", ")+")")
+			}
+			continue
+		}
+		for _, p := range Programs[t] {
+			if _, ok := m.Tool(p); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// UndoTools are the tools an undo with none named handles: those on PATH
+// and those setup (either kind) recorded.
+func (env Env) UndoTools() []string {
+	on := Detect(env)
+	recorded, _ := env.SetUpTools()
+	var out []string
+	for _, t := range Tools {
+		if slices.Contains(on, t) || slices.Contains(recorded, t) || env.PerRegistryTool(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Label names a tool as output shows it: the Apptainer tool is labelled
+// by the program installed, "singularityce" when SingularityCE owns
+// remote.yaml.
+func (env Env) Label(tool string) string {
+	if tool == Apptainer {
+		if u, err := env.M().UserFile(); err == nil && u.Installed && u.Program == machine.SingularityCE {
+			return "singularityce"
+		}
+	}
+	return tool
+}
+
 func (env Env) home() (string, error) {
-	if h := env.Getenv("HOME"); h != "" {
+	if h := env.M().Home; h != "" {
 		return h, nil
 	}
-	u, err := user.Current()
-	if err != nil || u.HomeDir == "" {
-		return "", errors.New("HOME is not set and the user has no home directory")
-	}
-	return u.HomeDir, nil
+	return "", errors.New("HOME is not set and the user has no home directory")
 }
 
 func (env Env) configHome() (string, error) {
-	if d := env.Getenv("XDG_CONFIG_HOME"); d != "" {
-		return d, nil
+	if _, err := env.home(); err != nil && env.Getenv("XDG_CONFIG_HOME") == "" {
+		return "", err
 	}
-	h, err := env.home()
-	return filepath.Join(h, ".config"), err
+	return env.M().ConfigHome(), nil
 }
 
 // RecordPath is where setup keeps what it did.
@@ -104,28 +166,50 @@ func (env Env) RecordPath() (string, error) {
 
 // DockerConfig is the Docker CLI's config file.
 func (env Env) DockerConfig() (string, error) {
-	if d := env.Getenv("DOCKER_CONFIG"); d != "" {
-		return filepath.Join(d, "config.json"), nil
+	_, err := env.home()
+	if env.Getenv("DOCKER_CONFIG") != "" {
+		err = nil
 	}
-	h, err := env.home()
-	return filepath.Join(h, ".docker", "config.json"), err
+	return env.M().DockerConfig(), err
 }
 
-// DropInPath is the registries.conf drop-in of containers/image. It reads
-// the per-user drop-ins from $HOME/.config/containers/registries.conf.d
-// whatever XDG_CONFIG_HOME says (pkg/sysregistriesv2: homedir +
-// ".config/containers/registries.conf.d"), so the drop-in goes there: one
-// under $XDG_CONFIG_HOME would be ignored and pulls fail with
-// "authentication required".
+// DropInPaths are where the drop-in must be for the tool: every place a
+// reader of it on this machine looks (machine.DropInReaders). For podman
+// set up by name with none of its programs installed, containers/image's
+// ~/.config; for Apptainer not installed, Apptainer's place.
+func (env Env) DropInPaths(tool string) []string {
+	m := env.M()
+	var out []string
+	for _, r := range m.DropInReaders() {
+		if (tool == Apptainer) == (r.Reader == "apptainer") && !slices.Contains(out, r.Path()) {
+			out = append(out, r.Path())
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	switch {
+	case tool == Podman:
+		return []string{filepath.Join(m.Home, ".config", "containers", "registries.conf.d", DropInName)}
+	case tool == Apptainer && len(m.Programs()) == 0:
+		return []string{filepath.Join(m.ConfigHome(), "containers", "registries.conf.d", DropInName)}
+	}
+	return nil // SingularityCE pulls through ggcr: credsStore is enough
+}
+
+// DropInPath is the first place a containers tool reads the drop-in from.
 func (env Env) DropInPath() (string, error) {
-	h, err := env.home()
-	return filepath.Join(h, ".config", "containers", "registries.conf.d", DropInName), err
+	if ps := env.DropInPaths(Podman); len(ps) > 0 {
+		return ps[0], nil
+	}
+	return "", errors.New("no containers tool reads a drop-in here")
 }
 
-// ApptainerDockerConfig is the docker-config.json next to remote.yaml.
+// ApptainerDockerConfig is the docker-config.json next to remote.yaml,
+// in the config directory of the program installed.
 func (env Env) ApptainerDockerConfig() (string, error) {
-	p, err := yamlstore.Locate(env.Getenv)
-	return filepath.Join(filepath.Dir(p), "docker-config.json"), err
+	u, err := env.M().UserFile()
+	return filepath.Join(u.Dir(), "docker-config.json"), err
 }
 
 type target struct {
@@ -135,31 +219,30 @@ type target struct {
 
 func (env Env) targets(tool string) ([]target, error) {
 	var out []target
-	add := func(kind string, path string, err error) error {
-		if err != nil {
-			return err
-		}
-		out = append(out, target{kind, path})
-		return nil
-	}
-	var err error
 	switch tool {
 	case Docker:
-		p, e := env.DockerConfig()
-		err = add(kindJSON, p, e)
+		p, err := env.DockerConfig()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, target{kindJSON, p})
 	case Podman:
-		p, e := env.DropInPath()
-		err = add(kindDropIn, p, e)
+		for _, p := range env.DropInPaths(Podman) {
+			out = append(out, target{kindDropIn, p})
+		}
 	case Apptainer:
-		p, e := env.ApptainerDockerConfig()
-		if err = add(kindJSON, p, e); err == nil {
-			p, e = env.DropInPath()
-			err = add(kindDropIn, p, e)
+		p, err := env.ApptainerDockerConfig()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, target{kindJSON, p})
+		for _, p := range env.DropInPaths(Apptainer) {
+			out = append(out, target{kindDropIn, p})
 		}
 	default:
-		err = fmt.Errorf("unknown tool %q", tool)
+		return nil, fmt.Errorf("unknown tool %q", tool)
 	}
-	return out, err
+	return out, nil
 }
 
 // Apply sets up each tool. It goes on after a file it cannot edit and
@@ -169,14 +252,64 @@ func Apply(env Env, tools []string) ([]Change, error) {
 }
 
 // Undo reverts what Apply recorded for each tool, including files an
-// older setup wrote elsewhere (a drop-in under $XDG_CONFIG_HOME).
+// older setup wrote elsewhere (a drop-in where this machine's readers do
+// not look). A file shared by several of the tools gets one line.
 func Undo(env Env, tools []string) ([]Change, error) {
-	return run(env, tools, undo, true)
+	recPath, err := env.RecordPath()
+	if err != nil {
+		return nil, err
+	}
+	// The record's lock is held from its read to its last write, as in run.
+	rec, rf, unlock, err := openSetupRecord(recPath)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := rf.check(); err != nil {
+		return nil, fmt.Errorf("recording what setup does: %w", err)
+	}
+	type job struct {
+		t     target
+		tools []string
+	}
+	var jobs []*job
+	byPath := map[string]*job{}
+	for _, tool := range tools {
+		ts, err := env.targets(tool)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range append(ts, rec.elsewhere(tool, ts)...) {
+			j := byPath[t.path]
+			if j == nil {
+				j = &job{t: t}
+				byPath[t.path] = j
+				jobs = append(jobs, j)
+			}
+			if !slices.Contains(j.tools, tool) {
+				j.tools = append(j.tools, tool)
+			}
+		}
+	}
+	var changes []Change
+	var firstErr error
+	for _, j := range jobs {
+		c, err := undo(rec, env, j.tools, j.t)
+		if err != nil {
+			firstErr = errors.Join(firstErr, err)
+			continue
+		}
+		changes = append(changes, c)
+	}
+	if err := rec.save(); err != nil {
+		return changes, errors.Join(firstErr, fmt.Errorf("recording what setup did: %w", err))
+	}
+	return changes, firstErr
 }
 
 // run holds the record's lock from its read to its last write, so that two
 // setups at once take turns instead of each saving over the other's record.
-func run(env Env, tools []string, do func(*record, string, target) (Change, error), recorded ...bool) ([]Change, error) {
+func run(env Env, tools []string, do func(*record, string, target) (Change, error)) ([]Change, error) {
 	recPath, err := env.RecordPath()
 	if err != nil {
 		return nil, err
@@ -197,11 +330,9 @@ func run(env Env, tools []string, do func(*record, string, target) (Change, erro
 		if err != nil {
 			return changes, err
 		}
-		if len(recorded) > 0 && recorded[0] {
-			ts = append(ts, rec.elsewhere(tool, ts)...)
-		}
 		for _, t := range ts {
 			c, err := do(rec, tool, t)
+			c.Tool = env.Label(tool)
 			if err != nil {
 				firstErr = errors.Join(firstErr, err)
 				continue
@@ -311,21 +442,32 @@ func applyEdit(rec *record, old *fileRecord, tool string, t target, data []byte,
 	return out, atomicfile.Replace, nil
 }
 
-func undo(rec *record, tool string, t target) (Change, error) {
-	c := Change{Tool: tool, Path: t.path}
+func undo(rec *record, env Env, tools []string, t target) (Change, error) {
+	var labels []string
+	for _, tool := range tools {
+		labels = append(labels, env.Label(tool))
+	}
+	label := strings.Join(labels, ",")
+	c := Change{Tool: label, Path: t.path}
 	fr := rec.Files[t.path]
-	if fr == nil || !containsOwner(fr, tool) {
+	var mine []string
+	if fr != nil {
+		mine = slices.DeleteFunc(slices.Clone(tools), func(tool string) bool { return !containsOwner(fr, tool) })
+	}
+	if len(mine) == 0 {
 		c.What = "nothing recorded by setup, left alone"
 		return c, nil
 	}
-	fr.dropOwner(tool)
+	for _, tool := range mine {
+		fr.dropOwner(tool)
+	}
 	if len(fr.Owners) > 0 {
 		c.What = fmt.Sprintf("kept: still used for %v", fr.Owners)
 		return c, nil
 	}
 	delete(rec.Files, t.path)
 	err := atomicfile.Update(t.path, atomicfile.Options{}, func(data []byte, st atomicfile.State) ([]byte, atomicfile.Op, error) {
-		c = Change{Tool: tool, Path: t.path}
+		c = Change{Tool: label, Path: t.path}
 		return undoEdit(fr, t, data, st.Exists, &c)
 	})
 	return c, err

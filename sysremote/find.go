@@ -4,41 +4,31 @@
 // SyncFrom in both): a fresh user's default remote (Apptainer's
 // DefaultRemote, SingularityCE's SylabsCloud) lives only there.
 //
-// Finding the file: REMOTEYAML_SYSTEM_FILE, else the program that owns the
-// user's file (~/.singularity → singularity, otherwise apptainer) is asked
-// `<program> --version` (Apptainer installs singularity as a link to
-// itself, so the name does not tell) and `<program> buildcfg SYSCONFDIR`;
-// else the usual prefixes /usr/local/etc and /etc are tried.
+// Finding the file: REMOTEYAML_SYSTEM_FILE, else <sysconfdir>/<program>/
+// remote.yaml with the sysconfdir the installed program reports (package
+// machine asks it, so that asking changes nothing of the user's), else the
+// usual prefixes /usr/local/etc and /etc.
 package sysremote
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/remoteyaml/remoteyaml/machine"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
 // The two programs that read remote.yaml.
 const (
-	Apptainer     = "apptainer"
-	SingularityCE = "singularity"
+	Apptainer     = machine.Apptainer
+	SingularityCE = machine.SingularityCE
 )
 
 // EnvFile overrides where the system file is (tests, unusual installs).
 const EnvFile = "REMOTEYAML_SYSTEM_FILE"
-
-// Env is what Find needs from the outside world.
-type Env struct {
-	Getenv   func(string) string
-	LookPath func(string) (string, error)
-	// Output runs a program and returns its standard output.
-	Output func(path string, args ...string) ([]byte, error)
-}
 
 // System is the system remote.yaml of the program that owns the user file.
 type System struct {
@@ -51,31 +41,18 @@ type System struct {
 	Config yamlstore.Config
 }
 
-// Owner tells which program owns the user file at userPath: SingularityCE
-// for ~/.singularity or $SINGULARITY_CONFIGDIR (without
-// $APPTAINER_CONFIGDIR), Apptainer otherwise.
-func Owner(userPath string, getenv func(string) string) string {
-	dir := filepath.Dir(userPath)
-	if filepath.Base(dir) == ".singularity" {
-		return SingularityCE
-	}
-	if d := getenv("SINGULARITY_CONFIGDIR"); d != "" && getenv("APPTAINER_CONFIGDIR") == "" && filepath.Clean(d) == dir {
-		return SingularityCE
-	}
-	return Apptainer
-}
-
-// prefixes are tried when the program is not on PATH.
+// prefixes are tried when the program did not say.
 var prefixes = []string{"/usr/local/etc", "/etc"}
 
-// Find locates and reads the system file for the user file at userPath.
-// No system file is not an error; one that does not decode strictly is.
-func Find(env Env, userPath string) (System, error) {
-	s := System{Program: Owner(userPath, env.Getenv)}
-	if p := env.Getenv(EnvFile); p != "" {
+// Find locates and reads the system file of the program owning the user
+// file u. No system file is not an error; one that does not decode
+// strictly is.
+func Find(m *machine.Machine, u machine.UserFile) (System, error) {
+	s := System{Program: u.Program}
+	if p := m.Getenv(EnvFile); p != "" {
 		s.Path = p
 	} else {
-		s.Path = s.locate(env)
+		s.Path = s.locate(m)
 	}
 	if s.Path == "" {
 		return s, nil
@@ -93,21 +70,12 @@ func Find(env Env, userPath string) (System, error) {
 	return s, nil
 }
 
-// locate asks the installed program, then tries the usual prefixes.
-func (s *System) locate(env Env) string {
-	if path, err := env.LookPath(s.Program); err == nil && env.Output != nil {
-		if out, err := env.Output(path, "--version"); err == nil {
-			// Apptainer's compatibility link answers "apptainer version …".
-			if v := strings.ToLower(string(out)); strings.HasPrefix(v, "apptainer") {
-				s.Program = Apptainer
-			} else if strings.HasPrefix(v, "singularity") {
-				s.Program = SingularityCE
-			}
-		}
-		if out, err := env.Output(path, "buildcfg", "SYSCONFDIR"); err == nil {
-			if dir := string(bytes.TrimSpace(out)); filepath.IsAbs(dir) && !strings.ContainsAny(dir, "\n") {
-				return filepath.Join(dir, s.Program, yamlstore.FileName)
-			}
+// locate uses the sysconfdir the installed program reported, then tries
+// the usual prefixes.
+func (s *System) locate(m *machine.Machine) string {
+	for _, p := range m.Programs() {
+		if p.Kind == s.Program && p.SysconfDir != "" {
+			return filepath.Join(p.SysconfDir, s.Program, yamlstore.FileName)
 		}
 	}
 	for _, p := range prefixes {

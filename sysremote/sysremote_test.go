@@ -7,11 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/remoteyaml/remoteyaml/machine"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
 )
 
-func env(vars map[string]string, onPath map[string]string) Env {
-	return Env{
+// probe models a machine with the programs of onPath, each mapped to
+// "<--version line>|<SYSCONFDIR>".
+func probe(vars map[string]string, onPath map[string]string) *machine.Machine {
+	return machine.Probe(machine.Env{
 		Getenv: func(k string) string { return vars[k] },
 		LookPath: func(name string) (string, error) {
 			if _, ok := onPath[name]; ok {
@@ -19,8 +22,7 @@ func env(vars map[string]string, onPath map[string]string) Env {
 			}
 			return "", errors.New("not found")
 		},
-		// onPath maps a program to "<--version line>|<SYSCONFDIR>".
-		Output: func(path string, args ...string) ([]byte, error) {
+		Run: func(_ []string, path string, args ...string) ([]byte, error) {
 			version, sysconf, _ := strings.Cut(onPath[filepath.Base(path)], "|")
 			switch strings.Join(args, " ") {
 			case "--version":
@@ -30,26 +32,8 @@ func env(vars map[string]string, onPath map[string]string) Env {
 			}
 			return nil, errors.New("exit status 1")
 		},
-	}
-}
-
-func TestOwner(t *testing.T) {
-	tests := []struct {
-		path string
-		vars map[string]string
-		want string
-	}{
-		{"/home/u/.apptainer/remote.yaml", nil, Apptainer},
-		{"/home/u/.singularity/remote.yaml", nil, SingularityCE},
-		{"/cfg/remote.yaml", map[string]string{"APPTAINER_CONFIGDIR": "/cfg"}, Apptainer},
-		{"/cfg/remote.yaml", map[string]string{"SINGULARITY_CONFIGDIR": "/cfg"}, SingularityCE},
-		{"/elsewhere/remote.yaml", nil, Apptainer},
-	}
-	for _, tt := range tests {
-		if got := Owner(tt.path, func(k string) string { return tt.vars[k] }); got != tt.want {
-			t.Errorf("Owner(%s, %v) = %s, want %s", tt.path, tt.vars, got, tt.want)
-		}
-	}
+		PasswdHome: func() string { return "/h" },
+	})
 }
 
 func TestFind(t *testing.T) {
@@ -71,7 +55,7 @@ func TestFind(t *testing.T) {
 	}{
 		{"apptainer on PATH", "/h/.apptainer/remote.yaml", nil, map[string]string{"apptainer": "apptainer version 1.5.3|" + sysconf}, Apptainer, "apptainer-default", false},
 		{"singularityce on PATH", "/h/.singularity/remote.yaml", nil, map[string]string{"singularity": "singularity-ce version 4.5.0|" + sysconf}, SingularityCE, "singularity-default", false},
-		{"singularity is apptainer", "/h/.singularity/remote.yaml", nil, map[string]string{"singularity": "apptainer version 1.5.3|" + sysconf}, Apptainer, "apptainer-default", false},
+		{"singularity is apptainer", "/h/.apptainer/remote.yaml", nil, map[string]string{"singularity": "apptainer version 1.5.3|" + sysconf}, Apptainer, "apptainer-default", false},
 		{"override", "/h/.apptainer/remote.yaml", map[string]string{EnvFile: filepath.Join(sysconf, "singularity", "remote.yaml")}, nil, Apptainer, "singularity-default", false},
 		{"override to a missing file: no system remotes", "/h/.apptainer/remote.yaml", map[string]string{EnvFile: filepath.Join(sysconf, "none.yaml")}, nil, Apptainer, "", false},
 		{"buildcfg answers nonsense", "/h/.apptainer/remote.yaml", nil, map[string]string{"apptainer": "apptainer version 1.5.3|not a path"}, Apptainer, "", false},
@@ -79,7 +63,19 @@ func TestFind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := Find(env(tt.vars, tt.onPath), tt.user)
+			vars := map[string]string{"HOME": "/h"}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			m := probe(vars, tt.onPath)
+			u, err := m.UserFile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Path != tt.user {
+				t.Errorf("user file %s, want %s", u.Path, tt.user)
+			}
+			s, err := Find(m, u)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
 			}

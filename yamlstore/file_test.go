@@ -279,27 +279,3 @@ func TestFile_CrashSafety(t *testing.T) {
 		t.Error("no writer was killed mid-way: the test did not test anything")
 	}
 }
-
-func TestLocate(t *testing.T) {
-	home := t.TempDir()
-	env := map[string]string{"HOME": home}
-	getenv := func(k string) string { return env[k] }
-	check := func(want string) {
-		t.Helper()
-		got, err := Locate(getenv)
-		if err != nil || got != want {
-			t.Errorf("Locate = %q, %v; want %q", got, err, want)
-		}
-	}
-	check(filepath.Join(home, ".apptainer", "remote.yaml"))
-	os.Mkdir(filepath.Join(home, ".singularity"), 0o700)
-	check(filepath.Join(home, ".singularity", "remote.yaml"))
-	os.Mkdir(filepath.Join(home, ".apptainer"), 0o700)
-	check(filepath.Join(home, ".apptainer", "remote.yaml"))
-	env["SINGULARITY_CONFIGDIR"] = "/s"
-	check("/s/remote.yaml")
-	env["APPTAINER_CONFIGDIR"] = "/a"
-	check("/a/remote.yaml")
-	env["REMOTEYAML_FILE"] = "/x/my.yaml"
-	check("/x/my.yaml")
-}

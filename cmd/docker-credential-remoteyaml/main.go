@@ -5,10 +5,12 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime/debug"
 
 	"github.com/docker/docker-credential-helpers/credentials"
 	"github.com/remoteyaml/remoteyaml/credstore"
+	"github.com/remoteyaml/remoteyaml/machine"
 	"github.com/remoteyaml/remoteyaml/protocol"
 	"github.com/remoteyaml/remoteyaml/safetext"
 )
@@ -31,7 +33,18 @@ func main() {
 		// version action shows it.
 		credentials.Version = buildVersion()
 	}
-	store, err := credstore.Open(os.Getenv)
+	// The machine model without running any program: which of Apptainer
+	// and SingularityCE is installed decides which remote.yaml is read.
+	m := machine.Probe(machine.Env{Getenv: os.Getenv, LookPath: exec.LookPath})
+	if len(os.Args) == 2 && (os.Args[1] == "store" || os.Args[1] == "erase") {
+		// A change goes where Apptainer reads: with only ~/.singularity, it
+		// migrates first, exactly as Apptainer's next command would.
+		if _, err := m.Migrate(); err != nil {
+			fmt.Fprintln(os.Stdout, safetext.Text(err.Error()))
+			os.Exit(1)
+		}
+	}
+	store, err := credstore.OpenIn(m)
 	if err != nil {
 		fmt.Fprintln(os.Stdout, safetext.Text(err.Error()))
 		os.Exit(1)

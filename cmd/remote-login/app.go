@@ -16,7 +16,9 @@ import (
 	"github.com/remoteyaml/remoteyaml/completion"
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/internal/suggest"
+	"github.com/remoteyaml/remoteyaml/machine"
 	"github.com/remoteyaml/remoteyaml/safetext"
+	"github.com/remoteyaml/remoteyaml/setup"
 	"github.com/remoteyaml/remoteyaml/sysremote"
 	"github.com/remoteyaml/remoteyaml/tlsconf"
 	"github.com/remoteyaml/remoteyaml/yamlstore"
@@ -74,8 +76,13 @@ type factory struct {
 	IO       *IOStreams
 	Getenv   func(string) string
 	LookPath func(string) (string, error)
-	// Output runs a program (apptainer --version, buildcfg) for its output.
-	Output func(path string, args ...string) ([]byte, error)
+	// Run runs a program (apptainer --version, buildcfg) with exactly the
+	// environment given, for its output; the machine model gives it a
+	// throwaway HOME and config directory.
+	Run func(env []string, path string, args ...string) ([]byte, error)
+	// PasswdHome is the user's home in the user database (SingularityCE's
+	// config directory is there whatever HOME says); nil: os/user.
+	PasswdHome func() string
 	// HTTPClient makes the verification requests; nil means the default.
 	HTTPClient *http.Client
 	// Now is the clock tokens' expiry is read against.
@@ -88,6 +95,7 @@ type factory struct {
 	SlowAfter time.Duration
 
 	commandNames []string // every command name and alias, set by newApp
+	model        *machine.Machine
 	argv         []string // the command line, for the words of errors
 }
 
@@ -96,39 +104,67 @@ func defaultFactory() *factory {
 		IO:             &IOStreams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr},
 		Getenv:         os.Getenv,
 		LookPath:       exec.LookPath,
-		Output:         runOutput,
+		Run:            machine.RunIsolated,
 		Now:            time.Now,
 		SystemCertDirs: tlsconf.DefaultSystemDirs,
 	}
 }
 
-// runOutput runs an installed program briefly: a hung apptainer must not
-// hang a login.
-func runOutput(path string, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return exec.CommandContext(ctx, path, args...).Output()
+// machine is the model of this machine, probed once per run.
+func (f *factory) machine() *machine.Machine {
+	if f.model == nil {
+		f.model = machine.Probe(machine.Env{Getenv: f.Getenv, LookPath: f.LookPath, Run: f.Run, PasswdHome: f.PasswdHome})
+	}
+	return f.model
 }
 
-// system finds the system remotes of the program owning file.
-func (f *factory) system(file *yamlstore.File) (sysremote.System, error) {
-	s, err := sysremote.Find(sysremote.Env{Getenv: f.Getenv, LookPath: f.LookPath, Output: f.Output}, file.Path)
+// userFile is where remote.yaml is, by the model.
+func (f *factory) userFile() (machine.UserFile, error) { return f.machine().UserFile() }
+
+// system finds the system remotes of the program owning the user file.
+func (f *factory) system(*yamlstore.File) (sysremote.System, error) {
+	u, err := f.userFile()
+	if err != nil {
+		return sysremote.System{}, failedf("%v", err)
+	}
+	s, err := sysremote.Find(f.machine(), u)
 	if err != nil {
 		return s, failedf("%v", err)
 	}
 	return s, nil
 }
 
-// remoteFile is the user's remote.yaml.
+// remoteFile is the user's remote.yaml as it holds the logins now.
 func (f *factory) remoteFile() (*yamlstore.File, error) {
-	p, err := yamlstore.Locate(f.Getenv)
+	u, err := f.userFile()
 	if err != nil {
 		return nil, err
 	}
-	return &yamlstore.File{Path: p}, nil
+	return &yamlstore.File{Path: u.ReadPath()}, nil
 }
 
-func (f *factory) credStore() (*credstore.Store, error) { return credstore.Open(f.Getenv) }
+func (f *factory) credStore() (*credstore.Store, error) { return credstore.OpenIn(f.machine()) }
+
+// setupEnv is setup's view of the machine.
+func (f *factory) setupEnv() setup.Env {
+	return setup.Env{Getenv: f.Getenv, LookPath: f.LookPath, Machine: f.machine()}
+}
+
+// prepareWrite is called by every command that changes files before it
+// reads them: with Apptainer installed and only ~/.singularity, it
+// migrates ~/.singularity into ~/.apptainer exactly as Apptainer's next
+// command would, so that what is written lands where Apptainer reads.
+func (f *factory) prepareWrite() error {
+	copied, err := f.machine().Migrate()
+	if err != nil {
+		return failedf("%v", err)
+	}
+	if len(copied) > 0 {
+		u, _ := f.userFile()
+		writeLine(f.IO.Err, "Copied ~/.singularity into %s, as Apptainer does on its next command: %s.", u.Dir(), strings.Join(copied, ", "))
+	}
+	return nil
+}
 
 // commands are the subcommands, in help order. Adding one is one line here.
 var commands = []func(*factory) *cli.Command{
@@ -136,6 +172,7 @@ var commands = []func(*factory) *cli.Command{
 	newListCommand,
 	newLogoutCommand,
 	newStatusCommand,
+	newDoctorCommand,
 	newSetupCommand,
 	newImportCommand,
 	newMigrateCommand,
@@ -234,6 +271,7 @@ func runContext(ctx context.Context, args []string, f *factory) int {
 			return printMan(f, args[2:])
 		}
 	}
+	f.model = nil // a run sees the machine as it is now
 	f.argv = args
 	app := newApp(f)
 	err := app.RunContext(ctx, interspersed(args, app))
@@ -312,9 +350,10 @@ func oneLine(s string) string {
 }
 
 const filesHelp = `FILES AND ENVIRONMENT
-   remote.yaml is found as the helper finds it: $REMOTEYAML_FILE, else
-   $APPTAINER_CONFIGDIR/remote.yaml, $SINGULARITY_CONFIGDIR/remote.yaml,
-   ~/.apptainer/remote.yaml, ~/.singularity/remote.yaml.
+   remote.yaml is found as the helper finds it: $REMOTEYAML_FILE, else the
+   file the program installed reads (Apptainer: $APPTAINER_CONFIGDIR,
+   $SINGULARITY_CONFIGDIR, ~/.apptainer; SingularityCE:
+   $SINGULARITY_CONFIGDIR, ~/.singularity); see remote-login doctor.
    Requests honour HTTPS_PROXY and NO_PROXY, and trust the system CAs (or
    SSL_CERT_FILE), the server's certs.d directories and --ca-file (see
    remote-login login --help).`

@@ -56,6 +56,14 @@ func complete(f *factory, words []string) int {
 				return targets(f, true)
 			case cmd == "token":
 				return targets(f, false)
+			case cmd == "doctor": // registries only
+				var regs []completion.Candidate
+				for _, c := range targets(f, true) {
+					if strings.HasPrefix(c.Word, "docker://") && c.Word != "docker://" {
+						regs = append(regs, c)
+					}
+				}
+				return regs
 			case cmd == "completion":
 				var out []completion.Candidate
 				for _, sh := range completion.Shells {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/credstore"
 	"github.com/remoteyaml/remoteyaml/importer"
-	"github.com/remoteyaml/remoteyaml/setup"
 	"github.com/urfave/cli/v2"
 )
 
@@ -61,11 +60,16 @@ EXAMPLES
 }
 
 func runImport(f *factory, opts *importOptions) error {
+	if !opts.DryRun {
+		if err := f.prepareWrite(); err != nil {
+			return err
+		}
+	}
 	store, err := f.credStore()
 	if err != nil {
 		return failedf("%v", err)
 	}
-	im := &importer.Importer{Env: setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, Store: store, DryRun: opts.DryRun}
+	im := &importer.Importer{Env: f.setupEnv(), Store: store, DryRun: opts.DryRun}
 	n, moved, copied := 0, 0, 0
 	problems, err := im.Run(func(r importer.Result) {
 		n++

@@ -172,6 +172,9 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 			return failedf("--ca-file: %v", err)
 		}
 	}
+	if err := f.prepareWrite(); err != nil {
+		return err
+	}
 	file, err := f.remoteFile()
 	if err != nil {
 		return err
@@ -196,7 +199,7 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 	if opts.Target == "" {
 		// The user file's Active, else the system file's, as the programs choose.
 		if opts.Target = view.Active; opts.Target == "" {
-			return noTarget(file.Path)
+			return noTarget(file.Path, sys.Program)
 		}
 	}
 	checker := f.checker(opts)
@@ -217,11 +220,11 @@ func runLogin(ctx context.Context, f *factory, opts *loginOptions) error {
 }
 
 // noTarget explains a login with neither TARGET nor an Active remote.
-func noTarget(path string) error {
+func noTarget(path, program string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return usageErrorf("no TARGET given, and there is no %s yet (nor a system Active remote) to name an Active remote; give a registry (HOST[:PORT]), a keyserver (hkps://HOST), or add a library remote first with `apptainer remote add NAME URI`", path)
+		return usageErrorf("no TARGET given, and there is no %s yet (nor a system Active remote) to name an Active remote; give a registry (HOST[:PORT]), a keyserver (hkps://HOST), or add a library remote first with `%s remote add NAME URI`", path, program)
 	}
-	return usageErrorf("no TARGET given and no Active remote in %s or the system remotes; give a registry (HOST[:PORT]), a keyserver (hkps://HOST) or a remote name, or choose one with `apptainer remote use NAME`", path)
+	return usageErrorf("no TARGET given and no Active remote in %s or the system remotes; give a registry (HOST[:PORT]), a keyserver (hkps://HOST) or a remote name, or choose one with `%s remote use NAME`", path, program)
 }
 
 // known is what remote.yaml (with the system remotes: pass the view) and

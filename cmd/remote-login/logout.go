@@ -53,6 +53,9 @@ EXAMPLES
 }
 
 func runLogout(f *factory, opts *logoutOptions) error {
+	if err := f.prepareWrite(); err != nil {
+		return err
+	}
 	file, err := f.remoteFile()
 	if err != nil {
 		return err

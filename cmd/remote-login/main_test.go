@@ -80,6 +80,10 @@ func runCmd(t *testing.T, stdin string, f *factory, args ...string) runResult {
 		f = defaultFactory()
 	}
 	f.IO = &IOStreams{In: strings.NewReader(stdin), Out: &out, Err: &errb}
+	if f.PasswdHome == nil {
+		// Tests move HOME; SingularityCE's passwd home moves with it.
+		f.PasswdHome = func() string { return os.Getenv("HOME") }
+	}
 	scanArgs(t, stdin, args)
 	code := run(append([]string{"remote-login"}, args...), f)
 	secretscan.For(t).Output("stdout of remote-login "+strings.Join(args, " "), out.String())

@@ -51,6 +51,9 @@ EXAMPLES
 }
 
 func runMigrate(f *factory, opts *migrateOptions) error {
+	if err := f.prepareWrite(); err != nil {
+		return err
+	}
 	store, err := f.credStore()
 	if err != nil {
 		return failedf("%v", err)

@@ -32,21 +32,28 @@ Apptainer pulls included, with no per-host upkeep:
    --docker     Docker CLI, crane, oras, regctl: "credsStore": "remoteyaml" in
                 $DOCKER_CONFIG/config.json (default ~/.docker/config.json).
    --podman     podman, skopeo, buildah: the registries.conf drop-in
-                $XDG_CONFIG_HOME/containers/registries.conf.d/50-remoteyaml.conf
-                with credential-helpers = ["remoteyaml", "containers-auth.json"]
-                (containers/image ignores credsStore).
-   --apptainer  Apptainer/SingularityCE: "credsStore" in the docker-config.json
-                next to remote.yaml, and the same drop-in (Apptainer pulls
-                resolve digests through containers/image).
+                containers/registries.conf.d/50-remoteyaml.conf with
+                credential-helpers = ["remoteyaml", "containers-auth.json"]
+                (containers/image ignores credsStore), in every place a
+                reader here reads it: ~/.config for podman 4 and skopeo 1.9,
+                whatever XDG_CONFIG_HOME says.
+   --apptainer  Apptainer or SingularityCE, whichever is installed:
+                "credsStore" in the docker-config.json next to remote.yaml;
+                for Apptainer also the drop-in where it reads it
+                ($XDG_CONFIG_HOME, else ~/.config), as its pulls resolve
+                digests through containers/image.
 
-With no tool flag, every tool with a program on PATH is set up. Only the
-one key is changed; every other key, its order and the spacing stay. Running
-it twice changes nothing. --undo reverts what setup recorded in
-$XDG_CONFIG_HOME/remoteyaml/setup.json: a file unchanged since is restored
-byte for byte (one setup created is removed); in a file changed since, only
-credsStore is set back. Then each login remote-login import moved out of a
-tool's file is put back there (one line each; remote.yaml keeps it too), so
-the tools undo hands back still find every login.
+With no tool flag, every tool with a program on PATH is set up, and the
+programs found are named. A warning says when DOCKER_AUTH_CONFIG or
+REGISTRY_AUTH_FILE takes logins elsewhere (remote-login doctor shows what
+each program will do). Only the one key is changed; every other key, its
+order and the spacing stay. Running it twice changes nothing. --undo reverts
+what setup recorded in $XDG_CONFIG_HOME/remoteyaml/setup.json, one line per
+file, for the tools installed or recorded: a file unchanged since is
+restored byte for byte (one setup created is removed); in a file changed
+since, only credsStore is set back. Then each login remote-login import moved
+out of a tool's file is put back there (one line each; remote.yaml keeps it
+too), so the tools undo hands back still find every login.
 
 setup refuses when docker-credential-remoteyaml is not on PATH: the tools
 would then fail every pull, anonymous ones too ("executable file not
@@ -101,12 +108,17 @@ EXAMPLES
 }
 
 func runSetup(f *factory, opts *setupOptions) error {
-	env := setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}
+	if err := f.prepareWrite(); err != nil {
+		return err
+	}
+	env := f.setupEnv()
 	tools := opts.Tools
 	if len(tools) == 0 && opts.Undo {
-		tools = setup.Tools
+		// The tools installed, and any other setup recorded: nothing is
+		// said about a program that is neither.
+		tools = env.UndoTools()
 	}
-	if len(tools) == 0 {
+	if len(tools) == 0 && !opts.Undo {
 		if tools = setup.Detect(env); len(tools) == 0 {
 			var progs []string
 			for _, t := range setup.Tools {
@@ -114,7 +126,7 @@ func runSetup(f *factory, opts *setupOptions) error {
 			}
 			return failedf("setup: none of %s is on PATH; name a tool with --docker, --podman or --apptainer", strings.Join(progs, ", "))
 		}
-		writeLine(f.IO.Err, "Found on PATH: %s.", strings.Join(tools, ", "))
+		writeLine(f.IO.Err, "Found on PATH: %s.", strings.Join(env.Found(tools), ", "))
 	}
 	if !opts.Undo {
 		if err := env.CheckHelper(); err != nil && !opts.Force {
@@ -142,6 +154,9 @@ func runSetup(f *factory, opts *setupOptions) error {
 		writeLine(f.IO.Out, "Set up: %d file(s) changed. Log in once (remote-login, docker login, podman login, oras login) and every tool uses it.", changed)
 	}
 	if !opts.Undo {
+		for _, w := range env.Overrides(tools, opts.PerRegistry) {
+			writeLine(f.IO.Err, "warning: %s", w)
+		}
 		if _, err := f.LookPath("docker-credential-" + setup.Helper); err != nil {
 			writeLine(f.IO.Err, "warning: docker-credential-%s is not on PATH, so the tools cannot run it here (--force): put the directory that holds it on PATH", setup.Helper)
 		}
@@ -201,7 +216,7 @@ func offerImport(f *factory) error {
 	if err != nil {
 		return nil // setup is done; import will say what is wrong
 	}
-	im := &importer.Importer{Env: setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, Store: store, DryRun: true}
+	im := &importer.Importer{Env: f.setupEnv(), Store: store, DryRun: true}
 	places := map[string]bool{}
 	n := 0
 	if _, err := im.Run(func(r importer.Result) {
@@ -237,7 +252,7 @@ func offerImport(f *factory) error {
 // current after a login or logout. The login itself is done by then, so a
 // file that cannot be edited is a warning, not a failure.
 func syncPerRegistry(f *factory, host string, present bool) {
-	changes, err := setup.SyncPerRegistry(setup.Env{Getenv: f.Getenv, LookPath: f.LookPath}, host, present)
+	changes, err := setup.SyncPerRegistry(f.setupEnv(), host, present)
 	for _, c := range changes {
 		writeLine(f.IO.Err, "%s", c)
 	}

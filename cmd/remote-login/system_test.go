@@ -42,11 +42,14 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 		active  string // the system's default remote
 		userDir string // the user's config directory, under HOME
 		fresh   bool   // no user file at all
+		reads   string // the directory the program reads after its migration; "": userDir
 	}{
-		{"apptainer", "apptainer", "apptainer version 1.5.3", "apptainer", "DefaultRemote", ".apptainer", false},
-		{"singularityce", "singularity", "singularity-ce version 4.5.0", "singularity", "SylabsCloud", ".singularity", false},
-		{"singularity is apptainer's link", "singularity", "apptainer version 1.5.3", "apptainer", "DefaultRemote", ".singularity", false},
-		{"apptainer, fresh user", "apptainer", "apptainer version 1.5.3", "apptainer", "DefaultRemote", ".apptainer", true},
+		{"apptainer", "apptainer", "apptainer version 1.5.3", "apptainer", "DefaultRemote", ".apptainer", false, ""},
+		{"singularityce", "singularity", "singularity-ce version 4.5.0", "singularity", "SylabsCloud", ".singularity", false, ""},
+		// Apptainer migrates ~/.singularity into ~/.apptainer on its next
+		// command: the login is written there, after the same migration.
+		{"singularity is apptainer's link", "singularity", "apptainer version 1.5.3", "apptainer", "DefaultRemote", ".singularity", false, ".apptainer"},
+		{"apptainer, fresh user", "apptainer", "apptainer version 1.5.3", "apptainer", "DefaultRemote", ".apptainer", true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,6 +73,10 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 				t.Fatal(err)
 			}
 			userFile := filepath.Join(dir, "remote.yaml")
+			readFile := userFile
+			if tt.reads != "" {
+				readFile = filepath.Join(e.home, tt.reads, "remote.yaml")
+			}
 			// A user remote of their own, without Active: the system's applies.
 			mine := "Remotes:\n    mine:\n        URI: mine.example.com\n        System: false\n        Exclusive: false\n"
 			if tt.fresh {
@@ -89,7 +96,7 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 			if r.code != 0 || !strings.Contains(r.stdout, "remote "+tt.active) {
 				t.Fatalf("login with no target: exit %d, want 0 and the token stored for %s", r.code, tt.active)
 			}
-			data, err := os.ReadFile(userFile)
+			data, err := os.ReadFile(readFile)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +131,7 @@ func TestSystemRemotes_LoginListLogout(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("logout %s: exit %d", tt.active, r.code)
 			}
-			data, _ = os.ReadFile(userFile)
+			data, _ = os.ReadFile(readFile)
 			if strings.Contains(string(data), goodToken) {
 				t.Errorf("the token is still in the user file after logout:\n%s", data)
 			}
