@@ -272,22 +272,32 @@ func (d *Document) lineRemove(idx []int) ([]byte, error) {
 	return t.apply(edits), nil
 }
 
-func (d *Document) lineSetToken(remote, token string) ([]byte, error) {
-	t := splitText(d.src)
+// remoteFields finds the block mapping of a remote for a line edit of one
+// of its fields: the file's lines, the remote's node, and the last line of
+// each of its fields.
+func (d *Document) remoteFields(remote string) (t text, r *yaml.Node, fieldEnds []int, err error) {
+	t = splitText(d.src)
 	_, ends, err := d.rootLayout(t)
 	if err != nil {
-		return nil, err
+		return text{}, nil, nil, err
 	}
 	_, remotes, ri := mappingValue(d.root, "Remotes")
 	if !isBlock(remotes, yaml.MappingNode) {
-		return nil, errLayout
+		return text{}, nil, nil, errLayout
 	}
 	_, r, i := mappingValue(remotes, remote)
 	if !isBlock(r, yaml.MappingNode) || len(r.Content) == 0 {
-		return nil, errLayout
+		return text{}, nil, nil, errLayout
 	}
 	rEnd := t.pairEnds(remotes, ends[ri]+1)[i]
-	fieldEnds := t.pairEnds(r, rEnd+1)
+	return t, r, t.pairEnds(r, rEnd+1), nil
+}
+
+func (d *Document) lineSetToken(remote, token string) ([]byte, error) {
+	t, r, fieldEnds, err := d.remoteFields(remote)
+	if err != nil {
+		return nil, err
+	}
 	val, err := scalar(token)
 	if err != nil {
 		return nil, err

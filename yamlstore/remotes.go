@@ -224,21 +224,10 @@ func (d *Document) SetRemoteInsecure(remote string, insecure bool) error {
 var insecureAfter = []string{"URI", "Token", "System", "Exclusive"}
 
 func (d *Document) lineSetRemoteInsecure(remote string, insecure bool) ([]byte, error) {
-	t := splitText(d.src)
-	_, ends, err := d.rootLayout(t)
+	t, r, fieldEnds, err := d.remoteFields(remote)
 	if err != nil {
 		return nil, err
 	}
-	_, remotes, ri := mappingValue(d.root, "Remotes")
-	if !isBlock(remotes, yaml.MappingNode) {
-		return nil, errLayout
-	}
-	_, r, i := mappingValue(remotes, remote)
-	if !isBlock(r, yaml.MappingNode) || len(r.Content) == 0 {
-		return nil, errLayout
-	}
-	rEnd := t.pairEnds(remotes, ends[ri]+1)[i]
-	fieldEnds := t.pairEnds(r, rEnd+1)
 	val := strconv.FormatBool(insecure)
 	if _, v, _ := mappingValue(r, "Insecure"); v != nil {
 		e, err := t.replaceValue(v, val)
