@@ -255,19 +255,12 @@ func Apply(env Env, tools []string) ([]Change, error) {
 // older setup wrote elsewhere (a drop-in where this machine's readers do
 // not look). A file shared by several of the tools gets one line.
 func Undo(env Env, tools []string) ([]Change, error) {
-	recPath, err := env.RecordPath()
-	if err != nil {
-		return nil, err
-	}
 	// The record's lock is held from its read to its last write, as in run.
-	rec, rf, unlock, err := openSetupRecord(recPath)
+	rec, unlock, err := lockRecord(env)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if err := rf.check(); err != nil {
-		return nil, fmt.Errorf("recording what setup does: %w", err)
-	}
 	type job struct {
 		t     target
 		tools []string
@@ -310,19 +303,11 @@ func Undo(env Env, tools []string) ([]Change, error) {
 // run holds the record's lock from its read to its last write, so that two
 // setups at once take turns instead of each saving over the other's record.
 func run(env Env, tools []string, do func(*record, string, target) (Change, error)) ([]Change, error) {
-	recPath, err := env.RecordPath()
-	if err != nil {
-		return nil, err
-	}
-	rec, rf, unlock, err := openSetupRecord(recPath)
+	rec, unlock, err := lockRecord(env)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	// A record setup cannot write stops it before any edit.
-	if err := rf.check(); err != nil {
-		return nil, fmt.Errorf("recording what setup does: %w", err)
-	}
 	var changes []Change
 	var firstErr error
 	for _, tool := range tools {
@@ -344,6 +329,24 @@ func run(env Env, tools []string, do func(*record, string, target) (Change, erro
 		return changes, errors.Join(firstErr, fmt.Errorf("recording what setup did: %w", err))
 	}
 	return changes, firstErr
+}
+
+// lockRecord reads setup's record and holds its lock until unlock. A
+// record setup cannot write stops it before any edit.
+func lockRecord(env Env) (rec *record, unlock func(), err error) {
+	recPath, err := env.RecordPath()
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, rf, unlock, err := openSetupRecord(recPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := rf.check(); err != nil {
+		unlock()
+		return nil, nil, fmt.Errorf("recording what setup does: %w", err)
+	}
+	return rec, unlock, nil
 }
 
 // apply edits t's file on atomicfile's write path, and saves the record of
