@@ -1,10 +1,7 @@
 package machine
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,25 +10,6 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/internal/standin"
 )
-
-func treeHash(t *testing.T, root string) string {
-	t.Helper()
-	h := sha256.New()
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, _ := d.Info()
-		rel, _ := filepath.Rel(root, p)
-		h.Write([]byte(rel + "\x00" + fi.Mode().String() + "\x00"))
-		if fi.Mode().IsRegular() {
-			b, _ := os.ReadFile(p)
-			h.Write(b)
-		}
-		return nil
-	})
-	return hex.EncodeToString(h.Sum(nil))
-}
 
 // realEnv is the process environment with the stand-ins' PATH, real
 // programs run (RunIsolated), the passwd home moved to home.
@@ -60,9 +38,9 @@ func TestProbe_StandIns(t *testing.T) {
 			os.WriteFile(filepath.Join(home, ".singularity", "remote.yaml"), []byte("Active: x\n"), 0o600)
 			bin := standin.Install(t, tc.kind, "/opt/etc")
 			t.Setenv("PATH", bin+":/usr/bin:/bin")
-			before := treeHash(t, home)
+			before := standin.TreeHash(t, home)
 			m := Probe(realEnv(home))
-			if after := treeHash(t, home); after != before {
+			if after := standin.TreeHash(t, home); after != before {
 				t.Errorf("Probe changed HOME")
 			}
 			ps := m.Programs()
@@ -205,11 +183,11 @@ func TestMigrate(t *testing.T) {
 			if fi, _ := os.Stat(filepath.Join(home, ".apptainer")); fi.Mode().Perm() != 0o700 {
 				t.Errorf("~/.apptainer mode %v, want 0700", fi.Mode().Perm())
 			}
-			before := treeHash(t, home)
+			before := standin.TreeHash(t, home)
 			if copied, err := m.Migrate(); err != nil || len(copied) > 0 {
 				t.Errorf("second Migrate: %v, %v; want nothing", copied, err)
 			}
-			if treeHash(t, home) != before {
+			if standin.TreeHash(t, home) != before {
 				t.Error("a migration not due changed HOME")
 			}
 		})

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,35 +10,6 @@ import (
 
 	"github.com/remoteyaml/remoteyaml/internal/standin"
 )
-
-// treeHash is a hash of every path, mode and byte under root.
-func treeHash(t *testing.T, root string) string {
-	t.Helper()
-	h := sha256.New()
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		h.Write([]byte(rel + "\x00" + fi.Mode().String() + "\x00"))
-		if fi.Mode().IsRegular() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			h.Write(b)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
 
 // TestMachine_StartingHomes: issue 17 items 2-4, from each starting HOME
 // with each program installed (stand-ins that migrate and create their
@@ -103,11 +72,11 @@ func TestMachine_StartingHomes(t *testing.T) {
 					return f
 				}
 
-				before := treeHash(t, e.home)
+				before := standin.TreeHash(t, e.home)
 				if r := runCmd(t, "", newF(), "list"); r.code != 0 {
 					t.Fatalf("list: exit %d", r.code)
 				}
-				if after := treeHash(t, e.home); after != before {
+				if after := standin.TreeHash(t, e.home); after != before {
 					t.Errorf("list changed HOME (tree hash %s -> %s)", before[:12], after[:12])
 				}
 
