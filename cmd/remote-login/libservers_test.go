@@ -108,20 +108,6 @@ func (ls *libServer) seen() []string {
 	return append([]string(nil), ls.requests...)
 }
 
-// libYAML is a remote lib with the URI and Insecure given, as the CLIs
-// write it.
-func libYAML(uri, token string, insecure bool) string {
-	s := "Active: lib\nRemotes:\n    lib:\n        URI: " + uri + "\n"
-	if token != "" {
-		s += "        Token: " + token + "\n"
-	}
-	s += "        System: false\n        Exclusive: false\n"
-	if insecure {
-		s += "        Insecure: true\n"
-	}
-	return s
-}
-
 // TestLibraryServers: login and status against servers that answer as
 // Singularity Registry Server and Hinkskalle do, and remotes on a port.
 func TestLibraryServers(t *testing.T) {
@@ -168,7 +154,7 @@ func TestLibraryServers(t *testing.T) {
 			if tt.uri != nil {
 				uri = tt.uri(ls)
 			}
-			e.writeRemoteYAML(t, libYAML(uri, "", tt.insecure))
+			e.writeRemoteYAML(t, libraryYAML(uri, "", tt.insecure))
 			before := e.readRemoteYAML(t)
 			r := runCmd(t, "", nil, "--token-file", writeTokenFile(t, tt.token), "lib")
 			out := r.stdout + r.stderr
@@ -204,7 +190,7 @@ func TestLibraryServers(t *testing.T) {
 				return
 			}
 			if !tt.wantStored {
-				e.writeRemoteYAML(t, libYAML(uri, tt.token, tt.insecure))
+				e.writeRemoteYAML(t, libraryYAML(uri, tt.token, tt.insecure))
 			}
 			s := runCmd(t, "", nil, "status", "lib")
 			for _, w := range tt.wantStatus {

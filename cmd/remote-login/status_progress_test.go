@@ -133,8 +133,8 @@ func TestStatus_TrustFlags(t *testing.T) {
 		{"untrusted CA: the fix names --ca-file", "Credentials:\n" + basicEntry(host, "alice", pw), []string{"status"}, exitFailed, "trust its CA with --ca-file FILE"},
 		{"--ca-file", "Credentials:\n" + basicEntry(host, "alice", pw), []string{"status", "--ca-file", caFile}, exitOK, "remote.yaml   OK"},
 		{"--insecure", "Credentials:\n" + basicEntry(host, "alice", pw), []string{"status", "--insecure"}, exitOK, "remote.yaml   OK"},
-		{"library in plain HTTP, stored Insecure: false", libYAML("//"+lib.host(), goodToken, false), []string{"status"}, exitFailed, "add --insecure"},
-		{"library in plain HTTP with --insecure", libYAML("//"+lib.host(), goodToken, false), []string{"status", "--insecure"}, exitOK, "remote.yaml   OK ("},
+		{"library in plain HTTP, stored Insecure: false", libraryYAML("//"+lib.host(), goodToken, false), []string{"status"}, exitFailed, "add --insecure"},
+		{"library in plain HTTP with --insecure", libraryYAML("//"+lib.host(), goodToken, false), []string{"status", "--insecure"}, exitOK, "remote.yaml   OK ("},
 		{"--ca-file that is not there", "", []string{"status", "--ca-file", filepath.Join(t.TempDir(), "none.pem")}, exitFailed, "--ca-file"},
 	}
 	for _, tt := range tests {
