@@ -294,10 +294,7 @@ func Undo(env Env, tools []string) ([]Change, error) {
 		}
 		changes = append(changes, c)
 	}
-	if err := rec.save(); err != nil {
-		return changes, errors.Join(firstErr, fmt.Errorf("recording what setup did: %w", err))
-	}
-	return changes, firstErr
+	return rec.finish(changes, firstErr)
 }
 
 // run holds the record's lock from its read to its last write, so that two
@@ -325,6 +322,12 @@ func run(env Env, tools []string, do func(*record, string, target) (Change, erro
 			changes = append(changes, c)
 		}
 	}
+	return rec.finish(changes, firstErr)
+}
+
+// finish saves the record after the edits it describes: a record that
+// cannot be saved is one more error beside the edits' own.
+func (rec *record) finish(changes []Change, firstErr error) ([]Change, error) {
 	if err := rec.save(); err != nil {
 		return changes, errors.Join(firstErr, fmt.Errorf("recording what setup did: %w", err))
 	}
