@@ -170,24 +170,22 @@ func diagnose(m *machine.Machine, p, host string, v *Verdict) {
 		}
 		v.Via = via
 	case "SingularityCE":
-		file := m.ProgramDockerConfigs(machine.SingularityCE)[0]
-		v.Reads = []string{file}
-		via, cause := dockerRoute(file, host)
-		if cause != "" {
-			v.Cause, v.Fix = cause, "remote-login setup --apptainer"
-			return
-		}
-		v.Via = via
+		oneDockerConfig(v, m.ProgramDockerConfigs(machine.SingularityCE)[0], host, "remote-login setup --apptainer")
 	default: // docker, crane, oras, regctl: docker/cli's config file
-		file := m.DockerConfig()
-		v.Reads = []string{file}
-		via, cause := dockerRoute(file, host)
-		if cause != "" {
-			v.Cause, v.Fix = cause, "remote-login setup --docker"
-			return
-		}
-		v.Via = via
+		oneDockerConfig(v, m.DockerConfig(), host, "remote-login setup --docker")
 	}
+}
+
+// oneDockerConfig is the verdict of a program that reads one docker config
+// file for its logins; fix is the setup that points that file at the helper.
+func oneDockerConfig(v *Verdict, file, host, fix string) {
+	v.Reads = []string{file}
+	via, cause := dockerRoute(file, host)
+	if cause != "" {
+		v.Cause, v.Fix = cause, fix
+		return
+	}
+	v.Via = via
 }
 
 // containers finds a containers/image reader's route: the drop-in where
