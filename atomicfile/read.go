@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -15,8 +16,9 @@ import (
 // with a line, not with the process out of memory.
 const MaxSize = 16 << 20
 
-// ErrTooLarge marks a file over MaxSize.
-var ErrTooLarge = fmt.Errorf("larger than %d MiB", MaxSize>>20)
+// ErrTooLarge marks a file over MaxSize. Built without fmt: every helper
+// call pays for package-level work.
+var ErrTooLarge = errors.New("larger than " + strconv.Itoa(MaxSize>>20) + " MiB")
 
 // Snapshot reads the file path leads to, refusing anything but a regular
 // file and anything over MaxSize. It opens without blocking, so a FIFO

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // DropInName is the registries.conf drop-in remoteyaml writes.
@@ -159,7 +160,9 @@ func (m *Machine) DropInPaths() []string {
 	return out
 }
 
-var versionRE = regexp.MustCompile(`version (\d+)\.(\d+)`)
+// versionRE is compiled on first use: the helper imports this package on
+// every call and never asks a version.
+var versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`version (\d+)\.(\d+)`) })
 
 // containersImageUsesHome says the tool's containers/image reads
 // ~/.config for drop-ins: the versions checked (podman ≤4, skopeo ≤1.9,
@@ -170,7 +173,7 @@ func (m *Machine) containersImageUsesHome(name string) bool {
 	if v == "" {
 		return true
 	}
-	match := versionRE.FindStringSubmatch(v)
+	match := versionRE().FindStringSubmatch(v)
 	if match == nil {
 		return false
 	}
