@@ -170,8 +170,14 @@ type fval struct {
 // byte offset off of line l.
 func kv(l fline, off int) (key string, v fval, ok bool) {
 	s := l.s[off:]
-	c := strings.IndexByte(s, ':')
-	if c <= 0 || !plainKey(s[:c]) {
+	// The key ends at the first ':', which is no key byte: one scan finds
+	// it and checks the key's bytes, where IndexByte and a second loop
+	// cost twice as much on keys of a few bytes.
+	c := 0
+	for c < len(s) && byteClass[s[c]]&keyByte != 0 {
+		c++
+	}
+	if c == 0 || c == len(s) || s[c] != ':' || !plainKey(s[:c]) {
 		return "", fval{}, false
 	}
 	key, rest := s[:c], s[c+1:]
@@ -260,26 +266,40 @@ func comment(s string) bool {
 
 var special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n", "<<"}
 
-// plainByte holds the bytes plainString allows: a table, because every
-// byte of every value is looked up.
-var plainByte = func() (t [256]bool) {
+// byteClass holds, for each byte, the classes it belongs to: a table,
+// because every byte of every key and value is looked up.
+var byteClass = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
-		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			t[c] = keyByte | plainByte
+		}
 	}
 	// Set one by one, not by a string search per byte: this runs at every
 	// helper start.
 	for _, c := range []byte("._:/@+=- ") {
-		t[c] = true
+		t[c] |= plainByte
+	}
+	for _, c := range []byte("_-.") {
+		t[c] |= keyByte
 	}
 	return t
 }()
 
+const (
+	keyByte   = 1 << iota // in a plain key
+	plainByte             // in a plain scalar plainString takes
+)
+
+// plainKey reports whether k, made of keyByte bytes only, is a key go-yaml
+// v4 reads as the string k.
 func plainKey(k string) bool {
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return false
-		}
+	// The schema's own keys are most of the keys of a file: a switch
+	// answers them without the checks of the first byte, the special
+	// words and the numbers below.
+	switch k {
+	case "URI", "Auth", "Insecure", "Active", "Remotes", "Credentials", "Token",
+		"System", "Exclusive", "Keyservers", "Skip", "External":
+		return true
 	}
 	return k[0] != '-' && k[0] != '.' && !isSpecial(k) && !numberLike(k)
 }
@@ -326,7 +346,7 @@ func plainString(v string) bool {
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		// ": " or a final ':' would make v a mapping.
-		if !plainByte[c] || c == ':' && (i+1 == len(v) || v[i+1] == ' ') {
+		if byteClass[c]&plainByte == 0 || c == ':' && (i+1 == len(v) || v[i+1] == ' ') {
 			return false
 		}
 	}
