@@ -271,23 +271,27 @@ var special = []string{"true", "false", "null", "~", "yes", "no", "on", "off", "
 var byteClass = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			t[c] = keyByte | plainByte
+			t[c] = keyByte
+		} else {
+			t[c] = notPlain
 		}
 	}
 	// Set one by one, not by a string search per byte: this runs at every
 	// helper start.
 	for _, c := range []byte("._:/@+=- ") {
-		t[c] |= plainByte
+		t[c] &^= notPlain
 	}
 	for _, c := range []byte("_-.") {
 		t[c] |= keyByte
 	}
+	t[':'] |= colonByte
 	return t
 }()
 
 const (
 	keyByte   = 1 << iota // in a plain key
-	plainByte             // in a plain scalar plainString takes
+	notPlain              // not in a plain scalar plainString takes
+	colonByte             // ':', which plainString takes but not before a space or at the end
 )
 
 // plainKey reports whether k, made of keyByte bytes only, is a key go-yaml
@@ -343,12 +347,25 @@ func plainString(v string) bool {
 	if c := v[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/') {
 		return false
 	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		// ": " or a final ':' would make v a mapping.
-		if byteClass[c]&plainByte == 0 || c == ':' && (i+1 == len(v) || v[i+1] == ' ') {
-			return false
-		}
+	// The classes of all bytes, ORed eight at a time: one test at the end
+	// instead of a branch per byte, as this runs over every byte of every
+	// value.
+	var cls uint8
+	w := v
+	for len(w) >= 8 {
+		cls |= byteClass[w[0]] | byteClass[w[1]] | byteClass[w[2]] | byteClass[w[3]] |
+			byteClass[w[4]] | byteClass[w[5]] | byteClass[w[6]] | byteClass[w[7]]
+		w = w[8:]
+	}
+	for i := 0; i < len(w); i++ {
+		cls |= byteClass[w[i]]
+	}
+	if cls&notPlain != 0 {
+		return false
+	}
+	// ": " or a final ':' would make v a mapping.
+	if cls&colonByte != 0 && (v[len(v)-1] == ':' || strings.Contains(v, ": ")) {
+		return false
 	}
 	return !isSpecial(v) && !numberLike(v)
 }
