@@ -116,14 +116,23 @@ func (p *fparser) advance() { p.have = false }
 // tests eight bytes at a time, as this runs over every byte of the file.
 func printable(s []byte) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for len(s) >= 8 {
-		x := binary.LittleEndian.Uint64(s)
+	if len(s) >= 8 {
+		// The last eight bytes first, overlapping the words before them
+		// if need be: one word test instead of a loop over up to seven.
+		x := binary.LittleEndian.Uint64(s[len(s)-8:])
 		// A byte below 0x20 borrows through its high bit in x-0x20…;
 		// one above 0x7e carries into it in x+0x01…, or had it set.
 		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
 			return false
 		}
-		s = s[8:]
+		for len(s) > 8 {
+			x := binary.LittleEndian.Uint64(s)
+			if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
+				return false
+			}
+			s = s[8:]
+		}
+		return true
 	}
 	for _, c := range s {
 		if c < 0x20 || c > 0x7e {
