@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
@@ -323,6 +324,23 @@ func TestPrintable(t *testing.T) {
 					t.Fatalf("printable(%q) = %v, want %v", b, got, want)
 				}
 			}
+		}
+	}
+}
+
+// fields tells a key read twice by keyBit, a bit per first letter: two keys
+// of one mapping of the schema sharing a bit would make the fast path give
+// up on every file that has both.
+func TestKeyBit(t *testing.T) {
+	for _, typ := range []reflect.Type{reflect.TypeFor[Remote](), reflect.TypeFor[Keyserver](), reflect.TypeFor[Credential]()} {
+		owner := map[uint32]string{}
+		for i := 0; i < typ.NumField(); i++ {
+			key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
+			bit := keyBit(key)
+			if other, ok := owner[bit]; ok {
+				t.Errorf("%s: keys %s and %s share bit %#x", typ.Name(), other, key, bit)
+			}
+			owner[bit] = key
 		}
 	}
 }
