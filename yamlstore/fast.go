@@ -194,11 +194,13 @@ func commentText(t []byte) bool {
 
 // fval is the value after a key: plain or quoted (style), at byte column
 // col; present is false after a bare "key:" (a block or a null follows).
+// cls holds the byteClass bits of a plain s, ORed (classes).
 type fval struct {
 	s       string
 	style   yaml.Style
 	col     int
 	present bool
+	cls     uint8
 }
 
 // kv splits "key: value", "key:" and either followed by a comment, found at
@@ -239,13 +241,23 @@ func kv(l fline, off int) (key string, v fval, ok bool) {
 			v.style = yaml.SingleQuotedStyle
 		}
 	default:
+		if val == "false" || val == "true" {
+			// Every login has one: its classes are its letters' (keyByte).
+			v.s, v.cls = val, keyByte
+			break
+		}
+		// One scan gives the classes of the value's bytes: whether it
+		// holds a '#' here, and whether it is a plain string in
+		// plainString, which need not scan it again.
+		cls := classes(val)
 		// A plain scalar ends where a comment starts: a '#' after a space.
-		if strings.IndexByte(val, '#') >= 0 {
+		if cls&hashByte != 0 {
 			if i := strings.Index(val, " #"); i >= 0 {
 				val = strings.TrimRight(val[:i], " ")
+				cls = classes(val)
 			}
 		}
-		v.s = val
+		v.s, v.cls = val, cls
 	}
 	return key, v, true
 }
@@ -320,6 +332,8 @@ var byteClass = func() (t [256]uint8) {
 		t[c] |= keyByte
 	}
 	t[':'] |= colonByte
+	t[' '] |= spaceByte
+	t['#'] |= hashByte
 	return t
 }()
 
@@ -327,7 +341,24 @@ const (
 	keyByte   = 1 << iota // in a plain key
 	notPlain              // not in a plain scalar plainString takes
 	colonByte             // ':', which plainString takes but not before a space or at the end
+	spaceByte             // ' ': a ": " needs one
+	hashByte              // '#': a comment needs one
 )
+
+// classes ORs the byteClass bits of the bytes of v, eight at a time: one
+// test of the result instead of a branch per byte, as this runs over every
+// byte of every value.
+func classes(v string) (cls uint8) {
+	for len(v) >= 8 {
+		cls |= byteClass[v[0]] | byteClass[v[1]] | byteClass[v[2]] | byteClass[v[3]] |
+			byteClass[v[4]] | byteClass[v[5]] | byteClass[v[6]] | byteClass[v[7]]
+		v = v[8:]
+	}
+	for i := 0; i < len(v); i++ {
+		cls |= byteClass[v[i]]
+	}
+	return cls
+}
 
 // plainKey reports whether k, made of keyByte bytes only, is a key go-yaml
 // v4 reads as the string k.
@@ -373,33 +404,18 @@ func numberLike(v string) bool {
 	return len(v) > 4 && v[4] == '-' && strings.Trim(v[:4], "0123456789") == ""
 }
 
-// plainString reports whether v is a plain scalar that go-yaml v4 would
-// decode into a string field as exactly v.
-func plainString(v string) bool {
-	if v == "" {
+// plainString reports whether v, whose bytes have the classes cls, is a
+// plain scalar that go-yaml v4 would decode into a string field as exactly v.
+func plainString(v string, cls uint8) bool {
+	if v == "" || cls&notPlain != 0 {
 		return false
 	}
 	if c := v[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/') {
 		return false
 	}
-	// The classes of all bytes, ORed eight at a time: one test at the end
-	// instead of a branch per byte, as this runs over every byte of every
-	// value.
-	var cls uint8
-	w := v
-	for len(w) >= 8 {
-		cls |= byteClass[w[0]] | byteClass[w[1]] | byteClass[w[2]] | byteClass[w[3]] |
-			byteClass[w[4]] | byteClass[w[5]] | byteClass[w[6]] | byteClass[w[7]]
-		w = w[8:]
-	}
-	for i := 0; i < len(w); i++ {
-		cls |= byteClass[w[i]]
-	}
-	if cls&notPlain != 0 {
-		return false
-	}
-	// ": " or a final ':' would make v a mapping.
-	if cls&colonByte != 0 && (v[len(v)-1] == ':' || strings.Contains(v, ": ")) {
+	// ": " or a final ':' would make v a mapping; URIs have colons but no
+	// spaces, and a search for ": " costs more than the rest.
+	if cls&colonByte != 0 && (v[len(v)-1] == ':' || cls&spaceByte != 0 && strings.Contains(v, ": ")) {
 		return false
 	}
 	return !isSpecial(v) && !numberLike(v)
@@ -407,7 +423,7 @@ func plainString(v string) bool {
 
 // stringValue reports whether v decodes into a string field as exactly v.s.
 func stringValue(v fval) bool {
-	return v.present && (v.style != 0 || plainString(v.s))
+	return v.present && (v.style != 0 || plainString(v.s, v.cls))
 }
 
 func (p *fparser) scalar(tag, v string, line, col int) *yaml.Node {
