@@ -277,14 +277,18 @@ func quoted(s string) (string, int, bool) {
 	}
 	var b []byte // only for values with a doubled quote
 	start := 1
-	for i := 1; i < len(s); i++ {
-		if s[i] != '\'' {
-			continue
+	for i := 1; ; {
+		// IndexByte's vector scan, not a byte loop: a quoted Auth is
+		// some thirty bytes.
+		j := strings.IndexByte(s[i:], '\'')
+		if j < 0 {
+			return "", 0, false
 		}
+		i += j
 		if i+1 < len(s) && s[i+1] == '\'' {
 			b = append(b, s[start:i+1]...)
-			i++
-			start = i + 1
+			i += 2
+			start = i
 			continue
 		}
 		if b == nil {
@@ -292,7 +296,6 @@ func quoted(s string) (string, int, bool) {
 		}
 		return string(append(b, s[start:i]...)), i + 1, true
 	}
-	return "", 0, false
 }
 
 // skipSpaces is strings.TrimLeft(s, " "), which is slower for one byte.

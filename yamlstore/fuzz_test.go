@@ -344,3 +344,32 @@ func TestKeyBit(t *testing.T) {
 		}
 	}
 }
+
+// quoted finds a single-quoted scalar's end by IndexByte, skipping doubled
+// quotes: each case here is what go-yaml v4 reads.
+func TestQuoted(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+		n    int
+		ok   bool
+	}{
+		{"'abc' # c", "abc", 5, true},
+		{"''", "", 2, true},
+		{"''''", "'", 4, true},
+		{"'it''s'", "it's", 7, true},
+		{"'a''''b'", "a''b", 8, true},
+		{"'a'''", "a'", 5, true},
+		{"'''a'", "'a", 5, true},
+		{"'a''", "", 0, false},
+		{"'abc", "", 0, false},
+		{`"a'b" x`, "a'b", 5, true},
+		{`"a\"b"`, "", 0, false},
+		{`"abc`, "", 0, false},
+	} {
+		got, n, ok := quoted(c.in)
+		if got != c.want || n != c.n || ok != c.ok {
+			t.Errorf("quoted(%q) = %q, %d, %v; want %q, %d, %v", c.in, got, n, ok, c.want, c.n, c.ok)
+		}
+	}
+}
