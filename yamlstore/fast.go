@@ -337,6 +337,9 @@ var byteClass = func() (t [256]uint8) {
 	t[':'] |= colonByte
 	t[' '] |= spaceByte
 	t['#'] |= hashByte
+	for _, c := range []byte("tTfFnNyYoO~<0123456789+-.") {
+		t[c] |= wordStart
+	}
 	return t
 }()
 
@@ -346,6 +349,7 @@ const (
 	colonByte             // ':', which plainString takes but not before a space or at the end
 	spaceByte             // ' ': a ": " needs one
 	hashByte              // '#': a comment needs one
+	wordStart             // starts a word isSpecial or numberLike may take
 )
 
 // classes ORs the byteClass bits of the bytes of v, eight at a time: one
@@ -421,7 +425,9 @@ func plainString(v string, cls uint8) bool {
 	if cls&colonByte != 0 && (v[len(v)-1] == ':' || cls&spaceByte != 0 && strings.Contains(v, ": ")) {
 		return false
 	}
-	return !isSpecial(v) && !numberLike(v)
+	// Most values (URIs, "Basic …") start with a letter no special word
+	// or number starts with: they need neither check.
+	return byteClass[v[0]]&wordStart == 0 || !isSpecial(v) && !numberLike(v)
 }
 
 // stringValue reports whether v decodes into a string field as exactly v.s.

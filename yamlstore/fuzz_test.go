@@ -373,3 +373,19 @@ func TestQuoted(t *testing.T) {
 		}
 	}
 }
+
+// plainString skips isSpecial and numberLike for a value whose first byte
+// lacks wordStart: neither may take such a value.
+func TestWordStart(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		if byteClass[c]&wordStart != 0 {
+			continue
+		}
+		for _, rest := range []string{"", "rue", "alse", "ull", "1", "_1", "e5", "x10", "nf", "0:00", "~", "<"} {
+			v := string([]byte{byte(c)}) + rest
+			if isSpecial(v) || numberLike(v) {
+				t.Errorf("%q: isSpecial or numberLike takes it, but %q lacks wordStart", v, c)
+			}
+		}
+	}
+}
