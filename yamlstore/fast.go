@@ -207,14 +207,8 @@ type fval struct {
 // byte offset off of line l.
 func kv(l fline, off int) (key string, v fval, ok bool) {
 	s := l.s[off:]
-	// The key ends at the first ':', which is no key byte: one scan finds
-	// it and checks the key's bytes, where IndexByte and a second loop
-	// cost twice as much on keys of a few bytes.
-	c := 0
-	for c < len(s) && byteClass[s[c]]&keyByte != 0 {
-		c++
-	}
-	if c == 0 || c == len(s) || s[c] != ':' || !plainKey(s[:c]) {
+	c := strings.IndexByte(s, ':')
+	if c <= 0 || !plainKey(s[:c]) {
 		return "", fval{}, false
 	}
 	key, rest := s[:c], s[c+1:]
@@ -367,16 +361,20 @@ func classes(v string) (cls uint8) {
 	return cls
 }
 
-// plainKey reports whether k, made of keyByte bytes only, is a key go-yaml
-// v4 reads as the string k.
+// plainKey reports whether k is a key go-yaml v4 reads as the string k.
 func plainKey(k string) bool {
 	// The schema's own keys are most of the keys of a file: a switch
-	// answers them without the checks of the first byte, the special
-	// words and the numbers below.
+	// answers them without the checks of the bytes, the first byte, the
+	// special words and the numbers below.
 	switch k {
 	case "URI", "Auth", "Insecure", "Active", "Remotes", "Credentials", "Token",
 		"System", "Exclusive", "Keyservers", "Skip", "External":
 		return true
+	}
+	for i := 0; i < len(k); i++ {
+		if byteClass[k[i]]&keyByte == 0 {
+			return false
+		}
 	}
 	return k[0] != '-' && k[0] != '.' && !isSpecial(k) && !numberLike(k)
 }
