@@ -2,9 +2,10 @@ package yamlstore
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
+	"hash/crc32"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/remoteyaml/remoteyaml/atomicfile"
@@ -131,15 +132,25 @@ func (f *File) lockPath() string {
 
 // The record of remoteyaml's last write is kept in the lock file, which only
 // remoteyaml's writers write, under the lock: the file's identity and
-// times after the rename, and the SHA-256 of the bytes written. A file
-// that matches it is complete however recently it changed, so one store
-// right after another does not wait for the settle time. An in-place write
-// by another program changes the mtime, and almost always the size and the
-// bytes; any mismatch only means waiting.
+// times after the rename, and two CRC-32s (Castagnoli and IEEE) of the
+// bytes written. A file that matches it is complete however recently it
+// changed, so one store right after another does not wait for the settle
+// time. An in-place write by another program changes the mtime, and almost
+// always the size and the bytes; any mismatch only means waiting.
+//
+// The checksums guard against chance, not an adversary (whoever can write
+// remote.yaml needs no collision): they matter only if another program's
+// write left the same inode with the same size and the same nanosecond
+// times, and then 64 bits of checksum must agree too. Both run in hardware
+// here (SSE 4.2, PCLMULQDQ); SHA-256 cost a store at 10,000 logins two
+// passes over the file, and its package's init ran on every helper call.
 const recordMax = 256
 
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
+
 func recordLine(st atomicfile.State, data []byte) []byte {
-	return fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d %x\n", st.Dev, st.Ino, st.Size, st.MtimeNanos, st.CtimeNanos, sha256.Sum256(data))
+	return fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d %08x%08x\n", st.Dev, st.Ino, st.Size, st.MtimeNanos, st.CtimeNanos,
+		crc32.Checksum(data, castagnoli()), crc32.ChecksumIEEE(data))
 }
 
 // writeRecord notes, in the held lock file, that target is now exactly data
