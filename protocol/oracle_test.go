@@ -5,6 +5,10 @@ import (
 	"testing"
 )
 
+// The functions old* are the ones list and get ran before they were made
+// cheaper, kept as oracles: the new ones must give the same answer for
+// every input.
+
 // oldRank is Key.Rank as it was before the host-text shortcut (mayName):
 // the oracle the differential test and FuzzRank hold Rank to. It turned
 // other hosts away with a substring search of the whole URI instead.
@@ -30,6 +34,16 @@ func oldRank(k Key, entryURI string) int {
 		return rank
 	}
 	return noMatch
+}
+
+// oldListKey is ListKey as it was before canonicalHost: the full parse of
+// every entry.
+func oldListKey(entryURI string) (string, bool) {
+	e, ok := parseEntry(entryURI)
+	if !ok || registrySchemes[e.scheme] == noMatch {
+		return "", false
+	}
+	return e.host, true
 }
 
 func oldContainsFold(s, sub string) bool {
@@ -71,12 +85,28 @@ var (
 		"[::1]", "[0::1]", "[0:0::1]", "[2001:db8::1]", "[2001:DB8::1]", "[::ffff:127.0.0.1]", "[fe80::1%eth0]",
 		"[::1", "::1", "127.0.0.1", "reg%2eexample.com", "reg.example.com%3a5000", "",
 		"-reg.example.com", "reg..example.com", "r\u212aeg.example.com",
+		"reg-.example.com", "reg.example.com.", ".reg.example.com", "reg.-example.com", "1.2.3.4", "xn--bcher-kva.example",
+		"reg_example.com", "reg.example.com:5000:1", "REG.example.com", "a", "0",
+		strings.Repeat("a", 63) + ".com", strings.Repeat("a", 64) + ".com",
+		longName(253), longName(254),
 	}
-	genPorts    = []string{"", ":5000", ":05000", ":443", ":0", ":65535", ":65536", ":", ":+80", ":50a", "::5000"}
+	genPorts    = []string{"", ":5000", ":05000", ":443", ":0", ":65535", ":65536", ":99999", ":100000", ":", ":+80", ":50a", "::5000", ":-1"}
 	genPaths    = []string{"", "/", "/a/b/", "//x", "/v1/access-token", "?q", "#f", " /x"}
 	genSchemes  = []string{"docker://", "oras://", "DOCKER://", "Oras://", "https://", "http://", "docker-access-token://", "docker-refresh-token://", "library://", "1bad://", ""}
 	genUserinfo = []string{"", "u:p@"}
 )
+
+// longName is a host name of n bytes: labels of 63 bytes and one shorter.
+func longName(n int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.Repeat("h", min(63, n-b.Len())))
+	}
+	return b.String()
+}
 
 // genURIs is every combination of the parts above.
 func genURIs() []string {
@@ -135,10 +165,10 @@ func TestKey_Rank_sameAsBefore(t *testing.T) {
 	}
 	entries = append(entries, inputs...)
 	// Keys from the tables and a sample of the generated spellings (every
-	// 13th, so every host): the full cross product would be billions.
+	// 37th, so every host): the full cross product would be billions.
 	keyInputs := inputs
 	for i, e := range entries {
-		if i%13 == 0 {
+		if i%37 == 0 {
 			keyInputs = append(keyInputs, e)
 		}
 	}
@@ -181,6 +211,56 @@ func FuzzRank(f *testing.F) {
 		for _, k := range keys {
 			if got, want := k.Rank(entry), oldRank(k, entry); got != want {
 				t.Fatalf("%#v.Rank(%q) = %d, want %d (as before)", k, entry, got, want)
+			}
+		}
+	})
+}
+
+// TestListKey_sameAsBefore holds ListKey to oldListKey for the entries of
+// the test tables and every generated spelling.
+func TestListKey_sameAsBefore(t *testing.T) {
+	entries := genURIs()
+	for _, tc := range listCases {
+		entries = append(entries, tc.entry)
+	}
+	for _, tc := range rankCases {
+		entries = append(entries, tc.entry)
+	}
+	for _, tc := range clientCases {
+		entries = append(entries, tc.wantEntry, tc.entry, "docker://"+tc.in)
+	}
+	listed := 0
+	for _, e := range entries {
+		got, ok := ListKey(e)
+		want, wantOK := oldListKey(e)
+		if got != want || ok != wantOK {
+			t.Fatalf("ListKey(%q) = %q, %v; want %q, %v (as before)", e, got, ok, want, wantOK)
+		}
+		if ok {
+			listed++
+		}
+	}
+	if listed < 1000 || len(entries)-listed < 1000 {
+		t.Fatalf("%d of %d entries listed; want many of each", listed, len(entries))
+	}
+	t.Logf("%d of %d entries listed", listed, len(entries))
+}
+
+// FuzzListKey holds ListKey to oldListKey for any entry URI, as written
+// and behind docker://.
+func FuzzListKey(f *testing.F) {
+	for _, tc := range listCases {
+		f.Add(tc.entry)
+	}
+	for _, tc := range clientCases {
+		f.Add(tc.in)
+	}
+	f.Add("docker://" + longName(253) + ":65535")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, e := range []string{s, "docker://" + s} {
+			got, ok := ListKey(e)
+			if want, wantOK := oldListKey(e); got != want || ok != wantOK {
+				t.Fatalf("ListKey(%q) = %q, %v; want %q, %v (as before)", e, got, ok, want, wantOK)
 			}
 		}
 	})
