@@ -23,7 +23,8 @@ const MaxInput = bufio.MaxScanTokenSize - 1
 // text, -v/--version, errors on stdout and exit status 1, the actions of
 // credentials.HandleCommand), with two differences that credentials.Serve
 // cannot offer: stdin is bounded by MaxInput, and the streams and exit
-// status are passed in and out so tests can drive it. It returns the exit
+// status are passed in and out so tests can drive it. list's reply is
+// written by writeList, byte for byte credentials.List's. It returns the exit
 // status; every error is one line.
 func Serve(h credentials.Helper, args []string, stdin io.Reader, stdout io.Writer) int {
 	usage := fmt.Sprintf("Usage: %s <store|get|erase|list|version>", credentials.Name)
@@ -52,7 +53,13 @@ func Serve(h credentials.Helper, args []string, stdin io.Reader, stdout io.Write
 			return 1
 		}
 	}
-	if err := credentials.HandleCommand(h, args[1], bytes.NewReader(in), stdout); err != nil {
+	var err error
+	if args[1] == credentials.ActionList {
+		err = writeList(h, stdout) // the same reply, written without reflection
+	} else {
+		err = credentials.HandleCommand(h, args[1], bytes.NewReader(in), stdout)
+	}
+	if err != nil {
 		// One line, escaped: the error may quote a path or an entry URI,
 		// and the client shows it on a terminal.
 		fmt.Fprintln(stdout, safetext.Text(strings.ReplaceAll(err.Error(), "\n", " ")))
