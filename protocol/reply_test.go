@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -114,6 +115,87 @@ func FuzzWriteList(f *testing.F) {
 		}
 		if want := encodingJSON(t, m); !bytes.Equal(got.Bytes(), want) {
 			t.Fatalf("writeList(%q) wrote %q, want (encoding/json) %q", m, got.Bytes(), want)
+		}
+	})
+}
+
+// getHelper is a credentials.Helper whose get answers user and secret, or
+// err, and keeps the server URL it was asked for.
+type getHelper struct {
+	*recorder
+	user, secret string
+	err          error
+	asked        *string
+}
+
+func (g getHelper) Get(serverURL string) (string, string, error) {
+	*g.asked = serverURL
+	return g.user, g.secret, g.err
+}
+
+// getInputs are get's standard inputs: a server URL as clients send it
+// (with and without a newline), the same over lines the library's scanner
+// joins, CRLF, surrounding space, nothing at all.
+var getInputs = []string{
+	"reg.example.com", "reg.example.com\n", "reg.example.com\r\n", "  https://index.docker.io/v1/ \n",
+	"reg.\nexample.com", "reg\r\n.example\n.com\n\n", "", "\n", " \t\r\n ", "a\u2028<&>\"\\\xff\n",
+}
+
+// TestWriteGet_sameAsCredentialsGet: writeGet asks the helper for the
+// same server URL, writes the same bytes and returns the same error as
+// credentials.Get, for every input, user names and secrets needing every
+// kind of JSON escape, and a helper error.
+func TestWriteGet_sameAsCredentialsGet(t *testing.T) {
+	r := rand.New(rand.NewPCG(20, 5))
+	helpers := []getHelper{{user: "u", secret: "s"}, {user: "<token>", secret: "tok&en"}, {err: errors.New("boom")},
+		{err: credentials.NewErrCredentialsNotFound()}}
+	for i := 0; i < 500; i++ {
+		helpers = append(helpers, getHelper{user: randomJSONText(r), secret: randomJSONText(r)})
+	}
+	inputs := append([]string{}, getInputs...)
+	for i := 0; i < 200; i++ {
+		inputs = append(inputs, randomJSONText(r))
+	}
+	compared := 0
+	for i, h := range helpers {
+		for j, in := range inputs {
+			if j >= len(getInputs) && (i+j)%7 != 0 {
+				continue // a random input against a seventh of the helpers: enough
+			}
+			var gotAsked, wantAsked string
+			h.recorder, h.asked = &recorder{}, &gotAsked
+			var got bytes.Buffer
+			gotErr := writeGet(h, strings.NewReader(in), &got)
+			h.asked = &wantAsked
+			var want bytes.Buffer
+			wantErr := credentials.Get(h, strings.NewReader(in), &want)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !bytes.Equal(got.Bytes(), want.Bytes()) || gotAsked != wantAsked {
+				t.Fatalf("get %q from %+v: wrote %q, %v (asked %q); want %q, %v (asked %q)", in, h, got.Bytes(), gotErr, gotAsked, want.Bytes(), wantErr, wantAsked)
+			}
+			compared++
+		}
+	}
+	if compared < 10000 {
+		t.Fatalf("only %d comparisons", compared)
+	}
+}
+
+// FuzzWriteGet holds writeGet to credentials.Get for any input, user name
+// and secret.
+func FuzzWriteGet(f *testing.F) {
+	for _, in := range getInputs {
+		f.Add(in, "u", "s")
+	}
+	f.Add("reg.example.com", "\u2028<>", "\xff\x00\"")
+	f.Fuzz(func(t *testing.T, in, user, secret string) {
+		var gotAsked, wantAsked string
+		h := getHelper{recorder: &recorder{}, user: user, secret: secret, asked: &gotAsked}
+		var got, want bytes.Buffer
+		gotErr := writeGet(h, strings.NewReader(in), &got)
+		h.asked = &wantAsked
+		wantErr := credentials.Get(h, strings.NewReader(in), &want)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !bytes.Equal(got.Bytes(), want.Bytes()) || gotAsked != wantAsked {
+			t.Fatalf("get %q: wrote %q, %v (asked %q); want %q, %v (asked %q)", in, got.Bytes(), gotErr, gotAsked, want.Bytes(), wantErr, wantAsked)
 		}
 	})
 }

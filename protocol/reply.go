@@ -1,6 +1,8 @@
 package protocol
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"slices"
@@ -43,6 +45,41 @@ func writeList(h credentials.Helper, w io.Writer) error {
 	}
 	_, err := w.Write(appendListReply(make([]byte, 0, n), listed))
 	return err
+}
+
+// writeGet serves get as credentials.Get does, step for step (the same
+// scanner joins the input's lines, the same trim, the same errors, a write
+// error ignored), and writes the same bytes: json.NewEncoder(w).Encode of
+// the Credentials. encoding/json's first use of that type builds its
+// encoder by reflection: 85,000 instructions, a fifteenth of a get over 10
+// logins (callgrind). TestWriteGet_sameAsCredentialsGet holds it to
+// credentials.Get.
+func writeGet(h credentials.Helper, r io.Reader, w io.Writer) error {
+	scanner := bufio.NewScanner(r)
+	var in bytes.Buffer
+	for scanner.Scan() {
+		in.Write(scanner.Bytes())
+	}
+	if err := scanner.Err(); err != nil && err != io.EOF {
+		return err
+	}
+	serverURL := strings.TrimSpace(in.String())
+	if len(serverURL) == 0 {
+		return credentials.NewErrCredentialsMissingServerURL()
+	}
+	username, secret, err := h.Get(serverURL)
+	if err != nil {
+		return err
+	}
+	b := make([]byte, 0, len(`{"ServerURL":"","Username":"","Secret":""}`+"\n")+len(serverURL)+len(username)+len(secret))
+	b = append(b, `{"ServerURL":`...)
+	b = appendJSONString(b, serverURL)
+	b = append(b, `,"Username":`...)
+	b = appendJSONString(b, username)
+	b = append(b, `,"Secret":`...)
+	b = appendJSONString(b, secret)
+	_, _ = w.Write(append(b, "}\n"...))
+	return nil
 }
 
 // sortedEntries is the map's entries in encoding/json's order: by key,
