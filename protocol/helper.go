@@ -89,23 +89,13 @@ type listEntry struct{ key, user string }
 // Serve writes it as is. Only the entries the reply shows have their user
 // name looked up (decoded, or asked of the keyring).
 func (h Helper) listed() ([]listEntry, error) {
-	seen := map[string]bool{}
-	var keys []string // of the logins ListWhere returns, in its order
-	logins, err := h.Store.ListWhere(func(uri string) bool {
-		key, ok := ListKey(uri)
-		if !ok || seen[key] {
-			return false
-		}
-		seen[key] = true
-		keys = append(keys, key)
-		return true
-	})
+	logins, err := h.Store.ListByKey(ListKey)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]listEntry, len(logins))
 	for i, l := range logins {
-		out[i] = listEntry{keys[i], l.Username}
+		out[i] = listEntry{l.Key, l.Username}
 	}
 	slices.SortFunc(out, func(a, b listEntry) int { return strings.Compare(a.key, b.key) })
 	return out, nil
