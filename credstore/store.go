@@ -1,6 +1,7 @@
 package credstore
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -428,7 +429,14 @@ func (s *Store) ListByKey(key func(uri string) (string, bool)) ([]KeyedLogin, er
 // without the secret.
 func (sl *secretLookup) login(e yamlstore.Credential) Login {
 	l := Login{URI: e.URI, Insecure: e.Insecure}
-	l.Username, _, l.From, _ = sl.secret(e)
+	if e.Auth != "" {
+		// authUser, not decodeAuth: list decodes every login's Auth.
+		if user, ok := authUser(e.Auth); ok {
+			l.Username, l.From = user, FromFile
+		}
+	} else {
+		l.Username, _, l.From, _ = sl.secret(e)
+	}
 	sl.setPath(&l)
 	return l
 }
@@ -490,6 +498,36 @@ func decodeAuth(auth string) (user, secret string, err error) {
 	// Never quote any of it: with no recognised scheme, the "scheme" may be
 	// the whole secret (Auth: RAWTOKEN, "Bearer<TAB>token").
 	return "", "", errors.New("its Auth is neither \"Basic …\" nor \"Bearer …\"; log in again")
+}
+
+// authUser is the user name decodeAuth finds in auth, false where
+// decodeAuth fails, without keeping the secret: a Basic value of up to 96
+// bytes decoded is decoded on the stack, and only the user name is
+// copied. decodeAuth allocated twice per login, and list decodes every
+// login (half the time of the decoding; TestAuthUser_sameAsDecodeAuth).
+func authUser(auth string) (string, bool) {
+	scheme, val, _ := strings.Cut(auth, " ")
+	switch {
+	case strings.EqualFold(scheme, "bearer"):
+		return TokenUser, true
+	case strings.EqualFold(scheme, "basic"):
+		val = strings.TrimSpace(val)
+		var buf [96]byte
+		raw := buf[:]
+		if n := base64.StdEncoding.DecodedLen(len(val)); n > len(buf) {
+			raw = make([]byte, n)
+		}
+		n, err := base64.StdEncoding.Decode(raw, []byte(val))
+		if err != nil {
+			return "", false
+		}
+		user, _, ok := bytes.Cut(raw[:n], []byte(":"))
+		if !ok {
+			return "", false
+		}
+		return string(user), true
+	}
+	return "", false
 }
 
 // AuthScheme names the scheme of an Auth value, "Basic" or "Bearer", for
