@@ -31,7 +31,8 @@
 #                 built with one more import (through -overlay), less the
 #                 bare noop's: what each package's init (and its
 #                 dependencies' not already counted) costs every helper call
-#                 before main.
+#                 before main; with that program's max RSS and size, which
+#                 is where the helper's RSS beyond the floor's comes from.
 #   contention    bench/storm on the apptainer layout at 10 logins: 64 stores
 #                 of distinct logins started at once while 8 readers run gets
 #                 (helper and floor by turns), against the same 64 stores one
@@ -228,9 +229,20 @@ if [[ -n $CALLGRIND ]]; then
 				awk '/refs:/ { gsub(",", "", $NF); print $NF }'
 		done | sort -n | sed -n 3p
 	}
+	# rss_max BIN: the largest max RSS (KiB) of RSS_RUNS runs.
+	rss_max() {
+		local i k max=0
+		for ((i = 0; i < RSS_RUNS; i++)); do
+			/usr/bin/time -f %M -o "$T/res/rss.one" "$1" >/dev/null
+			k=$(tail -1 "$T/res/rss.one")
+			((k > max)) && max=$k
+		done
+		echo "$max"
+	}
 	"${build[@]}" -o "$T/startup/none" ./bench/noop
 	base=$(instr_median "$T/startup/none")
-	printf '%s\t%s\n' "(nothing: bench/noop)" "$base" >"$T/res/startup.tsv"
+	printf '%s\t%s\t%s\t%s\n' "(nothing: bench/noop)" "$base" "$(rss_max "$T/startup/none")" \
+		"$(stat -c %s "$T/startup/none")" >"$T/res/startup.tsv"
 	for pkg in encoding/json go.yaml.in/yaml/v4 github.com/godbus/dbus/v5 github.com/zalando/go-keyring \
 		github.com/docker/docker-credential-helpers/credentials \
 		github.com/remoteyaml/remoteyaml/yamlstore github.com/remoteyaml/remoteyaml/credstore \
@@ -239,7 +251,7 @@ if [[ -n $CALLGRIND ]]; then
 		printf '{"Replace":{"%s":"%s"}}' "$REPO/bench/noop/main.go" "$T/startup/main.go" >"$T/startup/overlay.json"
 		(cd "$REPO" && "${build[@]}" -overlay "$T/startup/overlay.json" -o "$T/startup/one" ./bench/noop)
 		i=$(instr_median "$T/startup/one")
-		printf '%s\t%s\n' "$pkg" "$i" >>"$T/res/startup.tsv"
+		printf '%s\t%s\t%s\t%s\n' "$pkg" "$i" "$(rss_max "$T/startup/one")" "$(stat -c %s "$T/startup/one")" >>"$T/res/startup.tsv"
 	done
 	log "start-up: $(since "$t0")"
 fi

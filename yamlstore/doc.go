@@ -47,6 +47,15 @@
 // path again, for a line edit's usual output) and comparing with the
 // intended Config.
 //
+// A store of one login, the helper's edit, builds no node tree: File.Update
+// reads with the fast decode plus the offset of each Credentials item's dash
+// line (parseForEdit, seqIndex), PutLogin parses only the lines of the item
+// it replaces or follows (seqPut, with linePut's own item edits), and
+// acceptSpan proves the result by those lines alone: that everything around
+// them is the old text byte for byte, and that the new lines are whole items
+// that turn the old logins into the intended ones. What it cannot prove
+// takes the node tree and the whole check.
+//
 // # Where the file is
 //
 // Locate follows the real programs, with one override of remoteyaml's own:

@@ -188,6 +188,55 @@ func (d *Document) linePut(c Credential, matches []int) ([]byte, *span, error) {
 	return t.apply(edits), nil, nil
 }
 
+// seqPut is linePut for a document that knows where its Credentials items
+// sit (d.seq) and has no node tree: the same edit of one item, replaced in
+// place (one match) or a new one after the last, found by parsing that
+// item's lines alone with the fast parser's own item code. The span runs
+// from the item's dash line to the next item's (or to what follows the
+// sequence), so comments after it stay where they were.
+func (d *Document) seqPut(c Credential, matches []int) ([]byte, *span, error) {
+	ix := d.seq
+	j := len(ix.starts) - 1
+	if len(matches) == 1 {
+		j = matches[0]
+	}
+	if len(matches) > 1 || j < 0 || j >= len(d.cfg.Credentials) {
+		return nil, nil, errLayout
+	}
+	from, to := ix.starts[j], ix.end
+	if j+1 < len(ix.starts) {
+		to = ix.starts[j+1]
+	}
+	sub := d.src[from:to]
+	p := fparser{src: string(sub), data: sub, nodes: true}
+	var got []Credential
+	seq, ok := p.items(0, credentialItem(&got))
+	if _, more := p.peek(); !ok || more || p.bad || len(seq.Content) != 1 || got[0] != d.cfg.Credentials[j] {
+		return nil, nil, errLayout
+	}
+	t := splitText(sub)
+	it := seq.Content[0]
+	end := t.lastContent(0, len(t.lines))
+	var edits []edit
+	if len(matches) == 0 {
+		dash, key := t.itemCols(it)
+		item, err := renderItem(dash, key, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		edits = []edit{{end + 1, end + 1, item}}
+	} else {
+		var err error
+		if edits, err = t.itemEdits(it, 0, end, d.cfg.Credentials[j], c); err != nil {
+			return nil, nil, err
+		}
+	}
+	mid := t.apply(edits)
+	out := make([]byte, 0, len(d.src)-len(sub)+len(mid))
+	out = append(append(append(out, d.src[:from]...), mid...), d.src[to:]...)
+	return out, &span{from: from, to: to, dash: ix.dash, index: j, items: 1}, nil
+}
+
 // itemEdits rewrites only the fields of one item that change, so comments
 // beside its other fields stay; an item it cannot edit field by field is
 // rewritten whole, at its own columns.

@@ -30,20 +30,44 @@ func fastDecode(data []byte) (Config, bool) {
 }
 
 func fastParseMode(data []byte, nodes bool) (cfg Config, root *yaml.Node, ok bool) {
+	cfg, root, _, ok = fastParseSeq(data, nodes, false)
+	return cfg, root, ok
+}
+
+// fastParseSeq is fastParseMode that can also say where the Credentials
+// items sit (track): all an edit of one login needs to find its lines,
+// at the cost of one offset per login instead of a node tree of the file.
+// seq is nil when the file has no Credentials sequence.
+func fastParseSeq(data []byte, nodes, track bool) (cfg Config, root *yaml.Node, seq *seqIndex, ok bool) {
 	if len(data) > MaxSize {
-		return Config{}, nil, false
+		return Config{}, nil, nil, false
 	}
-	p := fparser{src: string(data), data: data, nodes: nodes}
+	p := fparser{src: string(data), data: data, nodes: nodes, track: track}
 	root, ok = p.root(&cfg)
 	if _, more := p.peek(); !ok || more || p.bad {
-		return Config{}, nil, false
+		return Config{}, nil, nil, false
 	}
-	return cfg, root, true
+	if track && p.seq.starts != nil {
+		seq = &p.seq
+	}
+	return cfg, root, seq, true
+}
+
+// seqIndex is where the Credentials sequence sits in the text: the offset
+// of each item's dash line, the offset where what follows the sequence
+// starts (the next top-level key's line, or the end of the text; comment
+// and blank lines before it belong to the last item's span), and the byte
+// column of the dashes.
+type seqIndex struct {
+	starts []int
+	end    int
+	dash   int
 }
 
 type fline struct {
 	no, ind int    // 1-based line number, indentation in bytes
 	s       string // the text after the indentation, trailing spaces cut
+	at      int    // byte offset of the line's start
 }
 
 // fparser reads the text a content line at a time (blank and comment lines
@@ -57,8 +81,12 @@ type fparser struct {
 	have  bool
 	bad   bool // a line the fast path does not take: give up
 	nodes bool // build the node tree too
-	slab  []yaml.Node
-	ptrs  []*yaml.Node // Content of mappings, carved like slab
+	// track: note in seq where the items of the sequence being read
+	// start (only the Credentials sequence is read with it on).
+	track, tracking bool
+	seq             seqIndex
+	slab            []yaml.Node
+	ptrs            []*yaml.Node // Content of mappings, carved like slab
 }
 
 func (p *fparser) newNode() *yaml.Node {
@@ -101,7 +129,7 @@ func (p *fparser) peek() (l fline, more bool) {
 		for p.src[end-1] == ' ' {
 			end--
 		}
-		p.cur, p.have = fline{p.no, ind - start, p.src[ind:end]}, true
+		p.cur, p.have = fline{p.no, ind - start, p.src[ind:end], start}, true
 		return p.cur, true
 	}
 	return fline{}, false
@@ -467,6 +495,12 @@ func (p *fparser) items(parentCol int, item func(k, v string) kindOf) (*yaml.Nod
 				s.Line, s.Column = l.no, dash+1
 			}
 		}
+		if p.tracking {
+			if p.seq.starts == nil {
+				p.seq.dash = l.ind
+			}
+			p.seq.starts = append(p.seq.starts, l.at)
+		}
 		rest := l.s[2:]
 		key := l.ind + 2 + len(rest) - len(skipSpaces(rest))
 		kinds := item("", "")
@@ -552,8 +586,16 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			if val.present {
 				return nil, false
 			}
+			p.tracking = p.track
 			if v, ok = p.items(0, credentialItem(&cfg.Credentials)); !ok {
 				return nil, false
+			}
+			if p.tracking {
+				p.tracking = false
+				p.seq.end = len(p.src)
+				if l, more := p.peek(); more {
+					p.seq.end = l.at
+				}
 			}
 		default:
 			return nil, false
@@ -590,18 +632,25 @@ func credentialItem(creds *[]Credential) func(k, v string) kindOf {
 // ok is false for anything else: no item, another first line, a line
 // after the items that is not theirs, or a line peek refuses.
 func fastItems(data []byte, dash int) (creds []Credential, ok bool) {
-	p := fparser{src: string(data), data: data}
+	creds, _, ok = fastItemsAt(data, dash)
+	return creds, ok
+}
+
+// fastItemsAt is fastItems that also gives the offset in data of each
+// item's dash line.
+func fastItemsAt(data []byte, dash int) (creds []Credential, at []int, ok bool) {
+	p := fparser{src: string(data), data: data, tracking: true}
 	l, more := p.peek()
 	if !more || l.ind != dash || !strings.HasPrefix(l.s, "- ") {
-		return nil, false
+		return nil, nil, false
 	}
 	if _, ok = p.items(0, credentialItem(&creds)); !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	if _, more := p.peek(); more || p.bad {
-		return nil, false
+		return nil, nil, false
 	}
-	return creds, true
+	return creds, p.seq.starts, true
 }
 
 func (p *fparser) remotes(cfg *Config) (*yaml.Node, bool) {

@@ -84,7 +84,7 @@ func (f *File) Update(edit func(*Document) error) error {
 		Timeout:   f.timeout(),
 		Now:       f.Now,
 		Read: func(path string) (_ []byte, st atomicfile.State, err error) {
-			d, st, err = f.readSettled(path, lockPath, lockFile, Parse)
+			d, st, err = f.readSettled(path, lockPath, lockFile, parseForEdit)
 			return nil, st, err
 		},
 	}

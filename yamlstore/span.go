@@ -53,7 +53,7 @@ func acceptSpan(d *Document, out []byte, sp span, want Config) (*Document, bool)
 	if !ok || !slices.Equal(was, old[sp.index:sp.index+sp.items]) {
 		return nil, false
 	}
-	got, ok := fastItems(mid, sp.dash)
+	got, gotAt, ok := fastItemsAt(mid, sp.dash)
 	if !ok {
 		return nil, false
 	}
@@ -65,5 +65,22 @@ func acceptSpan(d *Document, out []byte, sp span, want Config) (*Document, bool)
 	if !sameConfig(Config{Active: want.Active, Remotes: want.Remotes}, Config{Active: d.cfg.Active, Remotes: d.cfg.Remotes}) {
 		return nil, false
 	}
-	return &Document{src: out, cfg: want, lazy: true}, true
+	nd := &Document{src: out, cfg: want, lazy: true, fast: true}
+	if d.seq != nil {
+		// Where the items sit now: those before the span as they were,
+		// the span's own as read, those after it moved by the change in
+		// length.
+		delta := len(out) - len(src)
+		ix := &seqIndex{dash: d.seq.dash, end: d.seq.end + delta}
+		ix.starts = make([]int, 0, len(d.seq.starts)-sp.items+len(gotAt))
+		ix.starts = append(ix.starts, d.seq.starts[:i]...)
+		for _, at := range gotAt {
+			ix.starts = append(ix.starts, sp.from+at)
+		}
+		for _, at := range d.seq.starts[j:] {
+			ix.starts = append(ix.starts, at+delta)
+		}
+		nd.seq = ix
+	}
+	return nd, true
 }

@@ -15,8 +15,8 @@
 // and, when present, prints two more tables (issue 20):
 //
 //	contention.tsv  name value (bench/storm's output)
-//	startup.tsv     package instructions (bench/noop importing it; the
-//	                first line is the bare noop)
+//	startup.tsv     package instructions max-RSS-KiB size-bytes (bench/noop
+//	                importing it; the first line is the bare noop)
 package main
 
 import (
@@ -185,7 +185,7 @@ func contention(path string) (met, total int, misses []string) {
 }
 
 // startup prints what each package's init adds to a program that does
-// nothing, in instructions.
+// nothing, in instructions, and the max RSS and size of that program.
 func startup(path string) {
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
@@ -195,20 +195,26 @@ func startup(path string) {
 	ls := strings.Split(strings.TrimSpace(string(data)), "\n")
 	fmt.Println()
 	fmt.Println("Start-up: callgrind's instructions of bench/noop importing one package, less the bare noop's (the package's init")
-	fmt.Println("and that of its dependencies the runtime does not already have; shared ones count in each row).")
+	fmt.Println("and that of its dependencies the runtime does not already have; shared ones count in each row), and that")
+	fmt.Println("program's max RSS (GNU time, largest of the RSS runs) and size: what importing the package costs a process")
+	fmt.Println("that does nothing else.")
 	fmt.Println()
-	fmt.Println("| package | instructions | added by the import |")
-	fmt.Println("|---|---:|---:|")
-	var base float64
+	fmt.Println("| package | instructions | added by the import | max RSS KiB | added | binary KiB |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	var base []float64
 	for i, l := range ls {
-		name, val, _ := strings.Cut(l, "\t")
-		f := floats([]string{val})[0]
+		fs := strings.Split(l, "\t")
+		if len(fs) != 4 {
+			check(fmt.Errorf("%s: want 4 fields: %q", path, l))
+		}
+		f := floats(fs[1:])
 		if i == 0 {
 			base = f
-			fmt.Printf("| %s | %s | – |\n", name, thousands(int(f)))
+			fmt.Printf("| %s | %s | – | %s | – | %s |\n", fs[0], thousands(int(f[0])), thousands(int(f[1])), thousands(int(f[2])/1024))
 			continue
 		}
-		fmt.Printf("| %s | %s | %s |\n", name, thousands(int(f)), thousands(int(f-base)))
+		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", fs[0], thousands(int(f[0])), thousands(int(f[0]-base[0])),
+			thousands(int(f[1])), thousands(int(f[1]-base[1])), thousands(int(f[2])/1024))
 	}
 }
 
