@@ -3,43 +3,21 @@ package login
 import (
 	"context"
 	"errors"
-
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-)
 
-// silentTLS accepts connections and reads what the client sends, never
-// answering: a server that never completes a TLS handshake (gunicorn
-// reading a ClientHello as a request line).
-func silentTLS(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(io.Discard, c); c.Close() }()
-		}
-	}()
-	return l.Addr().String()
-}
+	"github.com/remoteyaml/remoteyaml/internal/stallserver"
+)
 
 // Issue 19 item 5: the TLS handshake had its own 10 s limit, so
 // --timeout 11s gave up after 10 s while saying "within 11s".
 func TestChecker_TimeoutBoundsTLSHandshake(t *testing.T) {
 	t.Parallel()
 	const limit = 11 * time.Second // just above net/http's own 10 s handshake limit
-	addr := silentTLS(t)
+	addr := stallserver.Start(t)
 	target, _ := ParseTarget("docker://" + addr)
 	c := &Checker{Timeout: limit}
 	start := time.Now()
@@ -79,7 +57,7 @@ func TestChecker_TimeoutStages(t *testing.T) {
 	tests := []struct {
 		name, uri, want string
 	}{
-		{"TLS handshake", silentTLS(t), "did not complete the TLS handshake within 300ms (--timeout)"},
+		{"TLS handshake", stallserver.Start(t), "did not complete the TLS handshake within 300ms (--timeout)"},
 		{"response headers", hostOf(srv.URL) + "/headers", "sent no answer within 300ms (--timeout)"},
 		{"body", hostOf(srv.URL) + "/body", "did not finish its answer within 300ms (--timeout)"},
 	}

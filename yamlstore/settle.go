@@ -70,7 +70,14 @@ func (f *File) readSettled(path string, lockPath func() string, held *os.File, d
 				seen, seenData, since = st, data, now
 			}
 			if now.Before(deadline) {
-				f.waitQuiet(path, seen, need, since.Add(need), deadline)
+				var named func() bool
+				if !strict && st.Size > 0 {
+					// A store's record lands just after its rename: a get
+					// that read in between need not wait for the settle
+					// time. (A writer holds the lock: no record can come.)
+					named = func() bool { return recordNames(lockPath(), seen) }
+				}
+				f.waitQuiet(path, seen, need, since.Add(need), deadline, named)
 				continue
 			}
 			if strict {
@@ -100,7 +107,7 @@ func (f *File) emptySettle() time.Duration {
 // file has been quiet long enough to read again: until, or need after its
 // mtime if that comes first. It polls the state only, so a large file is
 // not read over and over while it settles.
-func (f *File) waitQuiet(path string, st atomicfile.State, need time.Duration, until, deadline time.Time) {
+func (f *File) waitQuiet(path string, st atomicfile.State, need time.Duration, until, deadline time.Time, named func() bool) {
 	if byMtime := time.Unix(0, st.MtimeNanos).Add(need); st.Exists && byMtime.Before(until) {
 		until = byMtime
 	}
@@ -113,7 +120,7 @@ func (f *File) waitQuiet(path string, st atomicfile.State, need time.Duration, u
 			return
 		}
 		fi, err := os.Stat(path)
-		if err != nil || atomicfile.StateOf(fi) != st {
+		if err != nil || atomicfile.StateOf(fi) != st || (named != nil && named()) {
 			return
 		}
 	}
@@ -149,7 +156,7 @@ func (f *File) lockPath() string {
 const recordMax = 256
 
 func recordLine(st atomicfile.State, data []byte) []byte {
-	return fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d %08x\n", st.Dev, st.Ino, st.Size, st.MtimeNanos, st.CtimeNanos, crc32.ChecksumIEEE(data))
+	return fmt.Appendf(recordHead(st), "%08x\n", crc32.ChecksumIEEE(data))
 }
 
 // writeRecord notes, in the held lock file, that target is now exactly data
@@ -176,11 +183,20 @@ func ownWrite(lockPath string, held *os.File, st atomicfile.State, data []byte) 
 	rec := readRecord(lockPath, held)
 	// The state first: hashing a large file is not free, and it is needed
 	// only when everything else agrees.
-	head := fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d ", st.Dev, st.Ino, st.Size, st.MtimeNanos, st.CtimeNanos)
-	if !bytes.HasPrefix(rec, head) {
+	if !bytes.HasPrefix(rec, recordHead(st)) {
 		return false
 	}
 	return bytes.Equal(rec, recordLine(st, data))
+}
+
+func recordHead(st atomicfile.State) []byte {
+	return fmt.Appendf(nil, "remoteyaml-wrote %d %d %d %d %d ", st.Dev, st.Ino, st.Size, st.MtimeNanos, st.CtimeNanos)
+}
+
+// recordNames tells, without hashing, that the record of remoteyaml's last
+// write now names a file in state st: worth reading it again to check.
+func recordNames(lockPath string, st atomicfile.State) bool {
+	return lockPath != "" && bytes.HasPrefix(readRecord(lockPath, nil), recordHead(st))
 }
 
 // readRecord reads the record of the last write from the lock file: through

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/remoteyaml/remoteyaml/internal/stallserver"
 )
 
 // basicRegistryServer answers /v2/ with 200 for alice:pw, else 401 and a
@@ -138,21 +138,7 @@ func TestStatus_TrustsCertsD(t *testing.T) {
 // login's default, in its line.
 func TestStatus_TimeoutNamed(t *testing.T) {
 	e := newTestEnv(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(io.Discard, c); c.Close() }()
-		}
-	}()
-	host := l.Addr().String()
+	host := stallserver.Start(t)
 	e.writeRemoteYAML(t, "Credentials:\n"+basicEntry(host, "alice", "pw-timeout-1"))
 	r := runCmd(t, "", nil, "status", "--timeout", "1s")
 	want := "docker://" + host + "   remote.yaml   unreachable (" + host + " did not complete the TLS handshake within 1s (--timeout))"
