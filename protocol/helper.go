@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/docker/docker-credential-helpers/credentials"
@@ -67,19 +68,35 @@ func (h Helper) Delete(serverURL string) error {
 
 // List returns one key per registry login, in the form every client can
 // use (see the package documentation); keyserver logins, OAuth tokens and
-// library tokens are never listed.
+// library tokens are never listed. Of the entries with the same key, the
+// first in the file names the user.
 func (h Helper) List() (map[string]string, error) {
-	logins, err := h.Store.List()
+	listed, err := h.listed()
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
-	for _, l := range logins {
-		if key, ok := ListKey(l.URI); ok {
-			if _, dup := out[key]; !dup {
-				out[key] = l.Username
-			}
-		}
+	out := make(map[string]string, len(listed))
+	for _, e := range listed {
+		out[e.key] = e.user
 	}
+	return out, nil
+}
+
+// listEntry is one key of list's reply and the user name it shows.
+type listEntry struct{ key, user string }
+
+// listed is List as the reply shows it, sorted by key, without the map:
+// Serve writes it as is. Only the entries the reply shows have their user
+// name looked up (decoded, or asked of the keyring).
+func (h Helper) listed() ([]listEntry, error) {
+	logins, err := h.Store.ListByKey(ListKey)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]listEntry, len(logins))
+	for i, l := range logins {
+		out[i] = listEntry{l.Key, l.Username}
+	}
+	slices.SortFunc(out, func(a, b listEntry) int { return strings.Compare(a.key, b.key) })
 	return out, nil
 }

@@ -23,7 +23,8 @@ const MaxInput = bufio.MaxScanTokenSize - 1
 // text, -v/--version, errors on stdout and exit status 1, the actions of
 // credentials.HandleCommand), with two differences that credentials.Serve
 // cannot offer: stdin is bounded by MaxInput, and the streams and exit
-// status are passed in and out so tests can drive it. It returns the exit
+// status are passed in and out so tests can drive it. get and list are
+// served by writeGet and writeList, byte for byte as the library does. It returns the exit
 // status; every error is one line.
 func Serve(h credentials.Helper, args []string, stdin io.Reader, stdout io.Writer) int {
 	usage := fmt.Sprintf("Usage: %s <store|get|erase|list|version>", credentials.Name)
@@ -52,7 +53,16 @@ func Serve(h credentials.Helper, args []string, stdin io.Reader, stdout io.Write
 			return 1
 		}
 	}
-	if err := credentials.HandleCommand(h, args[1], bytes.NewReader(in), stdout); err != nil {
+	var err error
+	switch args[1] { // get and list: the same replies, written without reflection
+	case credentials.ActionGet:
+		err = writeGet(h, bytes.NewReader(in), stdout)
+	case credentials.ActionList:
+		err = writeList(h, stdout)
+	default:
+		err = credentials.HandleCommand(h, args[1], bytes.NewReader(in), stdout)
+	}
+	if err != nil {
 		// One line, escaped: the error may quote a path or an entry URI,
 		// and the client shows it on a terminal.
 		fmt.Fprintln(stdout, safetext.Text(strings.ReplaceAll(err.Error(), "\n", " ")))
