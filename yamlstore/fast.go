@@ -93,17 +93,21 @@ func uriCount(s string) (n int) {
 type fline struct {
 	no, ind int    // 1-based line number, indentation in bytes
 	s       string // the text after the indentation, trailing spaces cut
-	at      int    // byte offset of the line's start
 }
 
 // fparser reads the text a content line at a time (blank and comment lines
 // skipped), so a large file costs no slice of lines.
 type fparser struct {
-	src   string
-	data  []byte // src's bytes, for printable's word loads
-	pos   int    // offset of the first line not yet scanned
-	no    int    // lines scanned
-	cur   fline  // the current content line, if have
+	src  string
+	data []byte // src's bytes, for printable's word loads
+	pos  int    // offset of the first line not yet scanned
+	no   int    // lines scanned
+	cur  fline  // the current content line, if have
+	// curAt is the byte offset where cur's line starts. Not in fline:
+	// Go passes a struct of at most 32 bytes in registers, and peek
+	// returns an fline for every line (a 40-byte one made a decode half
+	// again as slow, through memory copies with write barriers).
+	curAt int
 	have  bool
 	bad   bool // a line the fast path does not take: give up
 	nodes bool // build the node tree too
@@ -155,7 +159,7 @@ func (p *fparser) peek() (l fline, more bool) {
 		for p.src[end-1] == ' ' {
 			end--
 		}
-		p.cur, p.have = fline{p.no, ind - start, p.src[ind:end], start}, true
+		p.cur, p.have, p.curAt = fline{p.no, ind - start, p.src[ind:end]}, true, start
 		return p.cur, true
 	}
 	return fline{}, false
@@ -600,7 +604,7 @@ func (p *fparser) items(parentCol int, item func(k, v string) kindOf) (*yaml.Nod
 			if p.seq.starts == nil {
 				p.seq.dash = l.ind
 			}
-			p.seq.starts = append(p.seq.starts, l.at)
+			p.seq.starts = append(p.seq.starts, p.curAt)
 		}
 		rest := l.s[2:]
 		key := l.ind + 2 + len(rest) - len(skipSpaces(rest))
@@ -694,8 +698,8 @@ func (p *fparser) root(cfg *Config) (*yaml.Node, bool) {
 			if p.tracking {
 				p.tracking = false
 				p.seq.end = len(p.src)
-				if l, more := p.peek(); more {
-					p.seq.end = l.at
+				if _, more := p.peek(); more {
+					p.seq.end = p.curAt
 				}
 			}
 		default:
