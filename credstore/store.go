@@ -485,15 +485,12 @@ func decodeAuth(auth string) (user, secret string, err error) {
 	case strings.EqualFold(scheme, "bearer"):
 		return TokenUser, val, nil
 	case strings.EqualFold(scheme, "basic"):
-		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(val))
+		raw, colon, err := decodeBasic(val, nil)
 		if err != nil {
-			return "", "", errors.New("its Auth is not valid base64; log in again")
+			return "", "", err
 		}
-		user, secret, ok := strings.Cut(string(raw), ":")
-		if !ok {
-			return "", "", errors.New("its Auth lacks the user:secret form; log in again")
-		}
-		return user, secret, nil
+		pair := string(raw)
+		return pair[:colon], pair[colon+1:], nil
 	}
 	// Never quote any of it: with no recognised scheme, the "scheme" may be
 	// the whole secret (Auth: RAWTOKEN, "Bearer<TAB>token").
@@ -511,23 +508,33 @@ func authUser(auth string) (string, bool) {
 	case strings.EqualFold(scheme, "bearer"):
 		return TokenUser, true
 	case strings.EqualFold(scheme, "basic"):
-		val = strings.TrimSpace(val)
 		var buf [96]byte
-		raw := buf[:]
-		if n := base64.StdEncoding.DecodedLen(len(val)); n > len(buf) {
-			raw = make([]byte, n)
-		}
-		n, err := base64.StdEncoding.Decode(raw, []byte(val))
+		raw, colon, err := decodeBasic(val, buf[:])
 		if err != nil {
 			return "", false
 		}
-		user, _, ok := bytes.Cut(raw[:n], []byte(":"))
-		if !ok {
-			return "", false
-		}
-		return string(user), true
+		return string(raw[:colon]), true
 	}
 	return "", false
+}
+
+// decodeBasic is the one reading of a Basic value, decodeAuth's and
+// authUser's: the decoded "user:secret" (in buf when it fits, else in a
+// new slice) and the offset of the ':' that ends the user name.
+func decodeBasic(val string, buf []byte) (raw []byte, colon int, err error) {
+	val = strings.TrimSpace(val)
+	if n := base64.StdEncoding.DecodedLen(len(val)); n > len(buf) {
+		buf = make([]byte, n)
+	}
+	n, err := base64.StdEncoding.Decode(buf, []byte(val))
+	if err != nil {
+		return nil, 0, errors.New("its Auth is not valid base64; log in again")
+	}
+	raw = buf[:n]
+	if colon = bytes.IndexByte(raw, ':'); colon < 0 {
+		return nil, 0, errors.New("its Auth lacks the user:secret form; log in again")
+	}
+	return raw, colon, nil
 }
 
 // AuthScheme names the scheme of an Auth value, "Basic" or "Bearer", for
