@@ -160,20 +160,19 @@ func (d *Document) linePut(c Credential, matches []int) ([]byte, *span, error) {
 	dash, _ := t.itemCols(v.Content[0])
 	if len(matches) == 0 {
 		last := len(starts) - 1
-		dash, key := t.itemCols(v.Content[last])
-		item, err := renderItem(dash, key, c)
+		end := t.itemEnd(starts, last, pairEnd)
+		edits, err := t.oneItem(v.Content[last], starts[last], end, Credential{}, c, false)
 		if err != nil {
 			return nil, nil, err
 		}
-		at := t.itemEnd(starts, last, pairEnd) + 1
 		// The span takes in the last item too, so that it starts at an
 		// item's dash in the old text as well as in the new.
-		sp := &span{from: t.offset(starts[last]), to: t.offset(at), dash: dash, index: last, items: 1}
-		return t.apply([]edit{{at, at, item}}), sp, nil
+		sp := &span{from: t.offset(starts[last]), to: t.offset(end + 1), dash: dash, index: last, items: 1}
+		return t.apply(edits), sp, nil
 	}
 	first := matches[0]
 	end := t.itemEnd(starts, first, pairEnd)
-	edits, err := t.itemEdits(v.Content[first], starts[first], end, d.cfg.Credentials[first], c)
+	edits, err := t.oneItem(v.Content[first], starts[first], end, d.cfg.Credentials[first], c, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -215,26 +214,30 @@ func (d *Document) seqPut(c Credential, matches []int) ([]byte, *span, error) {
 		return nil, nil, errLayout
 	}
 	t := splitText(sub)
-	it := seq.Content[0]
-	end := t.lastContent(0, len(t.lines))
-	var edits []edit
-	if len(matches) == 0 {
-		dash, key := t.itemCols(it)
-		item, err := renderItem(dash, key, c)
-		if err != nil {
-			return nil, nil, err
-		}
-		edits = []edit{{end + 1, end + 1, item}}
-	} else {
-		var err error
-		if edits, err = t.itemEdits(it, 0, end, d.cfg.Credentials[j], c); err != nil {
-			return nil, nil, err
-		}
+	edits, err := t.oneItem(seq.Content[0], 0, t.lastContent(0, len(t.lines)), d.cfg.Credentials[j], c, len(matches) == 1)
+	if err != nil {
+		return nil, nil, err
 	}
 	mid := t.apply(edits)
 	out := make([]byte, 0, len(d.src)-len(sub)+len(mid))
 	out = append(append(append(out, d.src[:from]...), mid...), d.src[to:]...)
 	return out, &span{from: from, to: to, dash: ix.dash, index: j, items: 1}, nil
+}
+
+// oneItem is the edit of a store that touches one Credentials item, it, on
+// lines [start, end]: replace rewrites it from old to c (itemEdits); else
+// c goes in as a new item right after it, at its columns. linePut and
+// seqPut both edit through it, so they write the same bytes.
+func (t text) oneItem(it *yaml.Node, start, end int, old, c Credential, replace bool) ([]edit, error) {
+	if replace {
+		return t.itemEdits(it, start, end, old, c)
+	}
+	dash, key := t.itemCols(it)
+	item, err := renderItem(dash, key, c)
+	if err != nil {
+		return nil, err
+	}
+	return []edit{{end + 1, end + 1, item}}, nil
 }
 
 // itemEdits rewrites only the fields of one item that change, so comments
