@@ -17,26 +17,24 @@ import (
 // and a node tree with the same kinds, values, lines and columns go-yaml v4
 // would give, so the line edits work on it unchanged. Anything it does not
 // recognise, including every error, makes it give up (ok == false) and
-// the caller uses go-yaml v4; FuzzFastParse checks both agree.
+// the caller uses go-yaml v4; FuzzFastParse checks both agree. Parse runs
+// it as fastParseSeq, which also notes where the logins sit.
 func fastParse(data []byte) (cfg Config, root *yaml.Node, ok bool) {
-	return fastParseMode(data, true)
+	cfg, root, _, ok = fastParseSeq(data, true, true)
+	return cfg, root, ok
 }
 
 // fastDecode is fastParse for readers: no node tree, a fraction of the
 // allocations.
 func fastDecode(data []byte) (Config, bool) {
-	cfg, _, ok := fastParseMode(data, false)
+	cfg, _, _, ok := fastParseSeq(data, false, false)
 	return cfg, ok
 }
 
-func fastParseMode(data []byte, nodes bool) (cfg Config, root *yaml.Node, ok bool) {
-	cfg, root, _, ok = fastParseSeq(data, nodes, false)
-	return cfg, root, ok
-}
-
-// fastParseSeq is fastParseMode that can also say where the Credentials
-// items sit (track): all an edit of one login needs to find its lines,
-// at the cost of one offset per login instead of a node tree of the file.
+// fastParseSeq is the fast parser: with nodes, fastParse; without,
+// fastDecode. With track it also says where the Credentials items sit:
+// all an edit of one login needs to find its lines, at the cost of one
+// offset per login instead of a node tree of the file.
 // seq is nil when the file has no Credentials sequence.
 func fastParseSeq(data []byte, nodes, track bool) (cfg Config, root *yaml.Node, seq *seqIndex, ok bool) {
 	if len(data) > MaxSize {
