@@ -132,12 +132,15 @@ instructions() {
 	done | sort -n | sed -n 2p
 }
 
-# maxrss CMD ACTION STDIN [TEMPLATE]: the largest max RSS (KiB) of RSS_RUNS runs.
+# maxrss STDIN TEMPLATE CMD...: the largest max RSS (KiB) of RSS_RUNS runs of
+# CMD with stdin from STDIN; a non-empty TEMPLATE is written to STDIN before
+# each run, {n} replaced by the run's name.
 maxrss() {
-	local i k max=0
+	local in=$1 tmpl=$2 i k max=0
+	shift 2
 	for ((i = 0; i < RSS_RUNS; i++)); do
-		[[ -n ${4:-} ]] && printf '%s' "${4//\{n\}/rss$i}" >"$3"
-		/usr/bin/time -f %M -o "$T/res/rss.one" "$T/bin/$1" "$2" <"$3" >/dev/null
+		[[ -n $tmpl ]] && printf '%s' "${tmpl//\{n\}/rss$i}" >"$in"
+		/usr/bin/time -f %M -o "$T/res/rss.one" "$@" <"$in" >/dev/null
 		k=$(tail -1 "$T/res/rss.one")
 		((k > max)) && max=$k
 	done
@@ -195,9 +198,9 @@ for layout in $LAYOUTS; do
 			done
 		fi
 		for c in floor remoteyaml; do
-			printf 'get\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$c" "$(maxrss "$c" get "$get")" >>"$T/res/rss.tsv"
-			printf 'store\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$c" "$(maxrss "$c" store "$store" "$tmpl")" >>"$T/res/rss.tsv"
-			printf 'list\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$c" "$(maxrss "$c" list "$T/in/empty")" >>"$T/res/rss.tsv"
+			printf 'get\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$c" "$(maxrss "$get" "" "$T/bin/$c" get)" >>"$T/res/rss.tsv"
+			printf 'store\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$c" "$(maxrss "$store" "$tmpl" "$T/bin/$c" store)" >>"$T/res/rss.tsv"
+			printf 'list\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$c" "$(maxrss "$T/in/empty" "" "$T/bin/$c" list)" >>"$T/res/rss.tsv"
 		done
 		log "$layout layout, $n entries: $(since "$t0")"
 	done
@@ -229,19 +232,9 @@ if [[ -n $CALLGRIND ]]; then
 				awk '/refs:/ { gsub(",", "", $NF); print $NF }'
 		done | sort -n | sed -n 3p
 	}
-	# rss_max BIN: the largest max RSS (KiB) of RSS_RUNS runs.
-	rss_max() {
-		local i k max=0
-		for ((i = 0; i < RSS_RUNS; i++)); do
-			/usr/bin/time -f %M -o "$T/res/rss.one" "$1" >/dev/null
-			k=$(tail -1 "$T/res/rss.one")
-			((k > max)) && max=$k
-		done
-		echo "$max"
-	}
 	"${build[@]}" -o "$T/startup/none" ./bench/noop
 	base=$(instr_median "$T/startup/none")
-	printf '%s\t%s\t%s\t%s\n' "(nothing: bench/noop)" "$base" "$(rss_max "$T/startup/none")" \
+	printf '%s\t%s\t%s\t%s\n' "(nothing: bench/noop)" "$base" "$(maxrss "$T/in/empty" "" "$T/startup/none")" \
 		"$(stat -c %s "$T/startup/none")" >"$T/res/startup.tsv"
 	for pkg in encoding/json go.yaml.in/yaml/v4 github.com/godbus/dbus/v5 github.com/zalando/go-keyring \
 		github.com/docker/docker-credential-helpers/credentials \
@@ -251,7 +244,7 @@ if [[ -n $CALLGRIND ]]; then
 		printf '{"Replace":{"%s":"%s"}}' "$REPO/bench/noop/main.go" "$T/startup/main.go" >"$T/startup/overlay.json"
 		(cd "$REPO" && "${build[@]}" -overlay "$T/startup/overlay.json" -o "$T/startup/one" ./bench/noop)
 		i=$(instr_median "$T/startup/one")
-		printf '%s\t%s\t%s\t%s\n' "$pkg" "$i" "$(rss_max "$T/startup/one")" "$(stat -c %s "$T/startup/one")" >>"$T/res/startup.tsv"
+		printf '%s\t%s\t%s\t%s\n' "$pkg" "$i" "$(maxrss "$T/in/empty" "" "$T/startup/one")" "$(stat -c %s "$T/startup/one")" >>"$T/res/startup.tsv"
 	done
 	log "start-up: $(since "$t0")"
 fi
